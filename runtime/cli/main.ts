@@ -2,6 +2,7 @@
  * Subcommand dispatch for `skysentinel`. Each command lives in commands/<name>.ts and exports
  * `summary` (one line), `usage` (its --help text) and `run(args): Promise<number>` (the exit code).
  */
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../config/config.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -15,17 +16,9 @@ export interface Command {
 }
 
 async function load(name: CommandName): Promise<Command | null> {
-  try {
-    return (await import(`./commands/${name}.ts`)) as Command;
-  } catch (e) {
-    if (
-      (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
-      String(e).includes(`commands/${name}`)
-    ) {
-      return null;
-    }
-    throw e;
-  }
+  const url = new URL(`./commands/${name}.ts`, import.meta.url);
+  if (!existsSync(url)) return null;
+  return (await import(/* @vite-ignore */ url.href)) as Command;
 }
 
 async function overview(): Promise<string> {
