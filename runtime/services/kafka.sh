@@ -47,7 +47,7 @@ fetch() {
   # Run Maven on a copy of the pom outside the repo so nothing (target/) lands in the tree.
   cp "$SERVICES_DIR/kafka/pom.xml" "$KAFKA_HOME/pom.xml"
   rm -rf "$LIBS.tmp"
-  (cd "$KAFKA_HOME" && mvn -q -B -f pom.xml "-Dkafka.version=$KAFKA_VERSION" \
+  (cd "$KAFKA_HOME" && mvn -q -B -Dstyle.color=never -f pom.xml "-Dkafka.version=$KAFKA_VERSION" \
     dependency:copy-dependencies "-DoutputDirectory=$LIBS.tmp" -DincludeScope=runtime)
   ls "$LIBS.tmp"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null || die "Maven did not produce kafka_2.13-$KAFKA_VERSION.jar"
   rm -rf "$LIBS"
@@ -131,6 +131,12 @@ start() {
     stop
   fi
   fetch
+  local port
+  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      die "127.0.0.1:$port is already in use by a process that is not ours ($PID_FILE); stop it or set KAFKA_PORT/KAFKA_CONTROLLER_PORT"
+    fi
+  done
   write_config
   local cluster_id_file="$RUN_DIR/cluster.id"
   if [[ "${KAFKA_KEEP_DATA:-0}" == 1 && -f "$DATA_DIR/meta.properties" ]]; then
