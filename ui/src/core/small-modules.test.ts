@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { AnomalyEvent } from '../../../runtime/contract/anomaly.ts';
+import { mergeAnomalies, mergeAnomaly } from './anomaly-feed.ts';
+import { backoffDelayMs } from './backoff.ts';
+import { cockpitPose } from './cockpit.ts';
+import { angularDistanceDeg } from './geo.ts';
+import { altitudeProfilePath, maxTrailAltM } from './profile.ts';
+
+const ev = (id: string, detected_at: number, phase: 'open' | 'closed' = 'open'): AnomalyEvent => ({
+  v: 1,
+  id: `go_around:abc123:${id}`,
+  type: 'go_around',
+  phase,
+  severity: 'warning',
+  icao24: 'abc123',
+  callsign: null,
+  started_at: 0,
+  detected_at,
+  ended_at: null,
+  lat: 0,
+  lon: 0,
+  alt_m: null,
+  airport: null,
+  details: {},
+});
+
+describe('anomaly feed', () => {
+  it('keeps newest first whatever the arrival order', () => {
+    const feed = mergeAnomalies([], [ev('1', 10), ev('3', 30), ev('2', 20)]);
+    expect(feed.map((e) => e.detected_at)).toEqual([30, 20, 10]);
+  });
+
+  it('the same id replaces the earlier entry (open then closed)', () => {
+    const feed = mergeAnomaly(mergeAnomalies([], [ev('1', 10), ev('2', 20)]), ev('1', 10, 'closed'));
+    expect(feed).toHaveLength(2);
+    expect(feed[1]!.phase).toBe('closed');
+  });
+
+  it('drops the oldest over the limit', () => {
+    const feed = mergeAnomalies([], [ev('1', 10), ev('2', 20), ev('3', 30)], 2);
+    expect(feed.map((e) => e.detected_at)).toEqual([30, 20]);
+  });
+});
+
+describe('backoff', () => {
+  it('doubles per attempt within jitter and caps', () => {
+    const o = { baseMs: 100, maxMs: 1000 };
+    expect(backoffDelayMs(0, 0, o)).toBe(50);
+    expect(backoffDelayMs(0, 0.999999, o)).toBe(100);
+    expect(backoffDelayMs(3, 0.999999, o)).toBe(800);
+    expect(backoffDelayMs(50, 0.999999, o)).toBe(1000);
+  });
+});
+
+describe('altitude profile', () => {
+  it('scales time to x and altitude to y (top = highest), skipping null altitudes', () => {
+    const d = altitudeProfilePath(
+      [
+        [0, 0, 0, 0],
+        [5, 0, 0, null],
+        [10, 0, 0, 1000],
+      ],
+      100,
+      50,
+    );
+    expect(d).toBe('M0.0 50.0 L100.0 0.0');
+    expect(maxTrailAltM([[0, 0, 0, null]])).toBeNull();
+    expect(altitudeProfilePath([[0, 0, 0, 10]], 100, 50)).toBe('');
+  });
+});
+
+describe('cockpit pose', () => {
+  it('puts the camera behind (opposite the track) and above the aircraft', () => {
+    const p = cockpitPose(40, -74, 3000, 90, 20_000, 5_000);
+    expect(p.camera.lon).toBeLessThan(-74); // heading east, camera to the west
+    expect(p.camera.lat).toBeCloseTo(40, 6);
+    expect(p.camera.altM).toBe(8000);
+    expect(p.target.lon).toBeGreaterThan(-74);
+    expect(angularDistanceDeg({ lat: 40, lon: -74 }, p.camera) * 111_195).toBeCloseTo(20_000, -2);
+  });
+});
