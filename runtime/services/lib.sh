@@ -18,23 +18,22 @@ pid_matches() {
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$needle"
 }
 
-# Run apt-get install for the given packages, running `apt-get update` once per process
-# first (a fresh machine's package lists may be empty or stale). Serialised with flock
+# apt-get install the given packages, after an `apt-get update` (a fresh machine's package
+# lists may be empty or stale) unless one ran here in the last hour. Serialised with flock
 # because postgres.sh and chromium.sh may install at the same time.
-APT_UPDATED=0
 apt_install() {
   command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
-  local lock=/tmp/skysentinel-apt.lock
+  local lock=/tmp/skysentinel-apt.lock stamp=/tmp/skysentinel-apt.updated
   (
     flock 9
-    if [[ "$APT_UPDATED" != 1 ]]; then
+    if [[ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]]; then
       log "apt-get update"
       DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+      touch "$stamp"
     fi
     log "apt-get install -y $*"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
   ) 9>"$lock"
-  APT_UPDATED=1
 }
 
 # Wait until `$@` succeeds, at most $TIMEOUT seconds (default 60), polling every 0.5 s.

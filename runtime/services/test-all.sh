@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole test suite (`npm test`): lint, type check, unit tests, then real services
+# (PostgreSQL + PostGIS, Kafka, Chromium) and the integration and e2e tests against them.
+# The services are stopped on exit, whatever happens.
+set -euo pipefail
+LOG_TAG=test-all
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+total_start=$SECONDS
+summary=()
+
+# step NAME CMD...: a header, the command, its elapsed time; stops the script on failure.
+step() {
+  local name="$1" start=$SECONDS rc=0
+  shift
+  printf '\n==================== %s ====================\n$ %s\n' "$name" "$*"
+  "$@" || rc=$?
+  local took=$((SECONDS - start))
+  summary+=("$(printf '%-28s %4ss  %s' "$name" "$took" "$([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)")")")
+  printf -- '---- %s: %s in %ss ----\n' "$name" "$([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)")" "$took"
+  if [[ $rc != 0 ]]; then
+    exit "$rc"
+  fi
+}
+
+services_started=0
+on_exit() {
+  local rc=$?
+  if [[ $services_started == 1 ]]; then
+    printf '\n==================== stop services ====================\n'
+    bash "$SERVICES_DIR/down.sh" || true
+  fi
+  printf '\n==================== summary ====================\n'
+  local line
+  for line in "${summary[@]}"; do echo "$line"; done
+  echo "total: $((SECONDS - total_start))s, exit $rc"
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+step 'lint (biome)' npx biome check .
+step 'type check (tsc)' npx tsc --noEmit -p .
+step 'unit tests' npx vitest run --project unit
+
+services_started=1
+step 'start services' bash "$SERVICES_DIR/up.sh"
+# shellcheck source=env.sh
+source "$SERVICES_DIR/env.sh"
+
+step 'integration tests' npx vitest run --project integration --passWithNoTests
+step 'e2e tests' npx vitest run --project e2e --passWithNoTests
