@@ -1,0 +1,142 @@
+import { type AnomalyType, roundTrack, type Track, type TrackBoardPort } from '../runtime/contract/index.ts';
+import { appendTrail, DEFAULT_TRAIL, type TrailLimits, type TrailPoint } from './trail.ts';
+
+interface Entry {
+  track: Track;
+  /** Anomalies as the producer of the Track sent them; the edge's marks are added on top. */
+  own: readonly AnomalyType[];
+  /** Serialized once per change, shared by every frame and HTTP answer until the next change. */
+  json: string | null;
+  seenMs: number;
+  trail: TrailPoint[];
+  /** Whether a tick has announced this aircraft (so its removal must be announced too). */
+  published: boolean;
+}
+
+export interface TrackBoardOptions {
+  now: () => number;
+  staleAfterS: number;
+  trail?: TrailLimits;
+}
+
+/** What changed between two ticks: aircraft to (re)send and aircraft gone. Disjoint. */
+export interface BoardChanges {
+  upserts: string[];
+  removes: string[];
+}
+
+/**
+ * The latest smoothed Track per aircraft, with change tracking: `takeChanges()` yields what
+ * was upserted and removed since the previous call, so applying every result in order to an
+ * empty map reproduces the board. Staleness uses the time an update arrived (the injected
+ * clock), not Track.ts, so a replay of old data stays on the board while it is fed.
+ */
+export class TrackBoard implements TrackBoardPort {
+  private readonly entries = new Map<string, Entry>();
+  private readonly dirty = new Set<string>();
+  private readonly removed = new Set<string>();
+  /** Anomaly types the edge marks on an aircraft (open anomalies), kept across upserts. */
+  private readonly marks = new Map<string, Set<AnomalyType>>();
+  private readonly now: () => number;
+  private readonly staleAfterMs: number;
+  private readonly trailLimits: TrailLimits;
+
+  constructor(options: TrackBoardOptions) {
+    this.now = options.now;
+    this.staleAfterMs = options.staleAfterS * 1000;
+    this.trailLimits = options.trail ?? DEFAULT_TRAIL;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  upsert(input: Track): void {
+    const own = input.anomalies;
+    const track = roundTrack({ ...input, anomalies: this.withMarks(input.icao24, own) });
+    const prev = this.entries.get(track.icao24);
+    const trail = prev?.trail ?? [];
+    appendTrail(trail, [track.ts, track.lat, track.lon, track.alt_m], this.trailLimits);
+    this.entries.set(track.icao24, {
+      track,
+      own,
+      json: null,
+      seenMs: this.now(),
+      trail,
+      published: prev?.published ?? false,
+    });
+    this.dirty.add(track.icao24);
+    this.removed.delete(track.icao24);
+  }
+
+  remove(icao24: string): void {
+    const entry = this.entries.get(icao24);
+    if (entry === undefined) return;
+    this.entries.delete(icao24);
+    this.dirty.delete(icao24);
+    if (entry.published) this.removed.add(icao24);
+  }
+
+  /** Removes aircraft not updated for staleAfterS; returns their ids. */
+  expire(): string[] {
+    const oldestMs = this.now() - this.staleAfterMs;
+    const gone: string[] = [];
+    for (const [icao24, entry] of this.entries) if (entry.seenMs < oldestMs) gone.push(icao24);
+    for (const icao24 of gone) this.remove(icao24);
+    return gone;
+  }
+
+  takeChanges(): BoardChanges {
+    const upserts = [...this.dirty];
+    for (const icao24 of upserts) (this.entries.get(icao24) as Entry).published = true;
+    const removes = [...this.removed];
+    this.dirty.clear();
+    this.removed.clear();
+    return { upserts, removes };
+  }
+
+  get(icao24: string): Track | undefined {
+    return this.entries.get(icao24)?.track;
+  }
+
+  json(icao24: string): string | undefined {
+    const entry = this.entries.get(icao24);
+    if (entry === undefined) return undefined;
+    entry.json ??= JSON.stringify(entry.track);
+    return entry.json;
+  }
+
+  isPublished(icao24: string): boolean {
+    return this.entries.get(icao24)?.published === true;
+  }
+
+  trail(icao24: string): readonly TrailPoint[] | undefined {
+    return this.entries.get(icao24)?.trail;
+  }
+
+  ids(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  tracks(): Track[] {
+    return Array.from(this.entries.values(), (e) => e.track);
+  }
+
+  /** Sets the edge's anomaly marks for an aircraft; a present aircraft is re-sent next tick. */
+  setMarks(icao24: string, types: ReadonlySet<AnomalyType>): void {
+    if (types.size === 0) this.marks.delete(icao24);
+    else this.marks.set(icao24, new Set(types));
+    const entry = this.entries.get(icao24);
+    if (entry === undefined) return;
+    entry.track = { ...entry.track, anomalies: this.withMarks(icao24, entry.own) };
+    entry.json = null;
+    this.dirty.add(icao24);
+  }
+
+  private withMarks(icao24: string, own: readonly AnomalyType[]): AnomalyType[] {
+    const out = [...own];
+    const marked = this.marks.get(icao24);
+    if (marked !== undefined) for (const t of marked) if (!out.includes(t)) out.push(t);
+    return out;
+  }
+}

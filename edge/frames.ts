@@ -1,0 +1,33 @@
+import { type AnomalyEvent, WS_PROTOCOL_VERSION } from '../runtime/contract/index.ts';
+
+/**
+ * Server frames (contract section 7) built by concatenating JSON that was serialized once:
+ * each Track's JSON is made once per change (see TrackBoard.json) and each frame once per
+ * subscription group, then the same string goes to every socket of the group.
+ */
+export function helloFrame(tickHz: number, serverTimeMs: number): string {
+  return `{"type":"hello","protocol":${WS_PROTOCOL_VERSION},"tick_hz":${tickHz},"server_time":${serverTimeMs}}`;
+}
+
+export function snapshotFrame(seq: number, tsMs: number, trackJsons: readonly string[]): string {
+  return `{"type":"snapshot","seq":${seq},"ts":${tsMs},"flights":[${trackJsons.join(',')}]}`;
+}
+
+export function deltaFrame(
+  seq: number,
+  tsMs: number,
+  upsertJsons: readonly string[],
+  removes: readonly string[],
+): string {
+  // icao24 values are validated hex, so they need no escaping.
+  const rm = removes.length === 0 ? '' : `"${removes.join('","')}"`;
+  return `{"type":"delta","seq":${seq},"ts":${tsMs},"upserts":[${upsertJsons.join(',')}],"removes":[${rm}]}`;
+}
+
+export function anomalyFrame(event: AnomalyEvent): string {
+  return `{"type":"anomaly","event":${JSON.stringify(event)}}`;
+}
+
+export function errorFrame(message: string): string {
+  return JSON.stringify({ type: 'error', message });
+}

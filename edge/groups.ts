@@ -1,0 +1,193 @@
+import { type BBox, bboxContains, bboxKey, tileOf, tilesOf } from './bbox.ts';
+import type { BoardChanges, TrackBoard } from './board.ts';
+import { deltaFrame, snapshotFrame } from './frames.ts';
+
+/**
+ * Subscription groups: every socket subscribed to the same box (or to the whole world) is in
+ * one group. A group owns a topic, a `seq` and the set of aircraft its subscribers hold, so a
+ * tick serializes one delta per group (never per socket) and the server publishes it once.
+ *
+ * seq: a group's deltas are numbered 1, 2, 3... A snapshot carries the group's current seq and
+ * the group's next delta is seq+1, so a joining socket continues the group's sequence with no
+ * per-socket bytes. A client treats a snapshot as a re-base and any other jump as a gap.
+ */
+export class Group<S> {
+  seq = 0;
+  readonly members = new Set<string>();
+  readonly subscribers = new Set<S>();
+  /** This tick's pending delta content, reset when the frame is built. */
+  upserts: string[] = [];
+  removes: string[] = [];
+  /** Snapshot serialized at most once per tick for every socket that joins or resyncs. */
+  snapshotCache: string | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly bbox: BBox | null,
+    readonly topic: string,
+  ) {}
+
+  contains(lon: number, lat: number): boolean {
+    return this.bbox === null || bboxContains(this.bbox, lon, lat);
+  }
+}
+
+export interface GroupFrame<S> {
+  group: Group<S>;
+  frame: string;
+  upserts: number;
+}
+
+export class TooManyGroupsError extends Error {
+  constructor(max: number) {
+    super(`too many distinct subscriptions on this server (max ${max}); try a common box or null`);
+  }
+}
+
+const NONE: readonly never[] = [];
+
+export class SubscriptionGroups<S> {
+  private readonly groups = new Map<string, Group<S>>();
+  private readonly bySubscriber = new Map<S, Group<S>>();
+  /** tile -> boxed groups touching it; the world group is kept apart (it holds everything). */
+  private readonly tiles = new Map<number, Group<S>[]>();
+  private world: Group<S> | null = null;
+  /** aircraft -> groups whose subscribers hold it (so a leave or a move out is a remove). */
+  private readonly memberOf = new Map<string, Group<S>[]>();
+  private nextTopic = 0;
+
+  constructor(
+    private readonly board: TrackBoard,
+    private readonly maxGroups = 10_000,
+  ) {}
+
+  get size(): number {
+    return this.groups.size;
+  }
+
+  groupOf(sub: S): Group<S> | undefined {
+    return this.bySubscriber.get(sub);
+  }
+
+  all(): IterableIterator<Group<S>> {
+    return this.groups.values();
+  }
+
+  /** Moves a subscriber to the group for `bbox` (creating it), leaving its previous group. */
+  join(sub: S, bbox: BBox | null): Group<S> {
+    const key = bboxKey(bbox);
+    const current = this.bySubscriber.get(sub);
+    if (current?.key === key) return current;
+    let group = this.groups.get(key);
+    if (group === undefined) {
+      if (this.groups.size >= this.maxGroups) throw new TooManyGroupsError(this.maxGroups);
+      group = this.create(key, bbox);
+    }
+    if (current !== undefined) this.leave(sub);
+    group.subscribers.add(sub);
+    this.bySubscriber.set(sub, group);
+    return group;
+  }
+
+  leave(sub: S): void {
+    const group = this.bySubscriber.get(sub);
+    if (group === undefined) return;
+    this.bySubscriber.delete(sub);
+    group.subscribers.delete(sub);
+    if (group.subscribers.size === 0) this.destroy(group);
+  }
+
+  /** The group's snapshot: its members as of the last tick, with their current values. */
+  snapshot(group: Group<S>, tsMs: number): string {
+    if (group.snapshotCache !== null) return group.snapshotCache;
+    const jsons: string[] = [];
+    for (const icao24 of group.members) {
+      const json = this.board.json(icao24);
+      if (json !== undefined) jsons.push(json);
+    }
+    group.snapshotCache = snapshotFrame(group.seq, tsMs, jsons);
+    return group.snapshotCache;
+  }
+
+  /** Routes one tick's board changes into per-group deltas; returns only non-empty frames. */
+  tick(changes: BoardChanges, tsMs: number): GroupFrame<S>[] {
+    for (const icao24 of changes.removes) {
+      for (const g of this.memberOf.get(icao24) ?? NONE) {
+        g.members.delete(icao24);
+        g.removes.push(icao24);
+      }
+      this.memberOf.delete(icao24);
+    }
+    for (const icao24 of changes.upserts) {
+      const track = this.board.get(icao24);
+      const json = this.board.json(icao24);
+      if (track === undefined || json === undefined) continue;
+      const before = this.memberOf.get(icao24) ?? NONE;
+      const after = this.groupsAt(track.lon, track.lat);
+      for (const g of after) {
+        g.members.add(icao24);
+        g.upserts.push(json);
+      }
+      for (const g of before) {
+        if (after.includes(g)) continue;
+        g.members.delete(icao24);
+        g.removes.push(icao24);
+      }
+      if (after.length === 0) this.memberOf.delete(icao24);
+      else this.memberOf.set(icao24, after);
+    }
+    const out: GroupFrame<S>[] = [];
+    for (const g of this.groups.values()) {
+      g.snapshotCache = null;
+      if (g.upserts.length === 0 && g.removes.length === 0) continue;
+      g.seq += 1;
+      out.push({ group: g, frame: deltaFrame(g.seq, tsMs, g.upserts, g.removes), upserts: g.upserts.length });
+      g.upserts = [];
+      g.removes = [];
+    }
+    return out;
+  }
+
+  private groupsAt(lon: number, lat: number): Group<S>[] {
+    const out: Group<S>[] = [];
+    if (this.world !== null) out.push(this.world);
+    for (const g of this.tiles.get(tileOf(lon, lat)) ?? NONE) if (g.contains(lon, lat)) out.push(g);
+    return out;
+  }
+
+  private create(key: string, bbox: BBox | null): Group<S> {
+    const group = new Group<S>(key, bbox, `g${this.nextTopic++}`);
+    this.groups.set(key, group);
+    if (bbox === null) this.world = group;
+    else for (const t of tilesOf(bbox)) this.tiles.set(t, [...(this.tiles.get(t) ?? NONE), group]);
+    // Members start as the announced aircraft now in the box; pending changes reach the
+    // group with the next tick (re-sending a held aircraft or removing an absent one is harmless).
+    for (const icao24 of this.board.ids()) {
+      const track = this.board.get(icao24);
+      // Only aircraft a tick has announced: one added and removed before the next tick is never
+      // announced, so its removal would never reach this group either.
+      if (track === undefined || !this.board.isPublished(icao24)) continue;
+      if (!group.contains(track.lon, track.lat)) continue;
+      group.members.add(icao24);
+      this.memberOf.set(icao24, [...(this.memberOf.get(icao24) ?? NONE), group]);
+    }
+    return group;
+  }
+
+  private destroy(group: Group<S>): void {
+    this.groups.delete(group.key);
+    if (group.bbox === null) this.world = null;
+    else {
+      for (const t of tilesOf(group.bbox)) {
+        const rest = (this.tiles.get(t) ?? NONE).filter((g) => g !== group);
+        if (rest.length === 0) this.tiles.delete(t);
+        else this.tiles.set(t, rest);
+      }
+    }
+    for (const icao24 of group.members) {
+      const rest = (this.memberOf.get(icao24) ?? NONE).filter((g) => g !== group);
+      if (rest.length === 0) this.memberOf.delete(icao24);
+      else this.memberOf.set(icao24, rest);
+    }
+  }
+}
