@@ -1,0 +1,427 @@
+import type pg from 'pg';
+import type { AnomalyEvent, AnomalySink, HistoryRow, HistorySink } from '../runtime/contract/index.ts';
+import { createClient, isRetriableError } from '../runtime/db/pool.ts';
+import type { Metrics } from '../runtime/metrics/metrics.ts';
+import { backoffMs, closedBeforeMs, DAY_MS, latestPerAircraft, utcDays } from './batch.ts';
+import {
+  CREATE_STAGING,
+  copyHistory,
+  copyViaStaging,
+  insertHistory,
+  isMissingPartition,
+  isUniqueViolation,
+  upsertAnomalies,
+  upsertFlightsCurrent,
+} from './history-writers.ts';
+
+/**
+ * The PostGIS history sink. Rows are buffered and written in batches (batchRows or flushMs,
+ * whichever first); each batch is one transaction: flights_history (COPY; after a duplicate key,
+ * COPY to staging + ON CONFLICT DO NOTHING), flights_current, anomalies. durable() resolves only
+ * after the commit, so the bus commits offsets only for what is stored. A lost connection is
+ * retried with backoff, with the same batch, so nothing acknowledged is lost and nothing doubles.
+ * write() returns false once maxBufferedRows are buffered (the consumer pauses). Design:
+ * docs/storage.md.
+ */
+export interface PostgisSinkOptions {
+  url: string;
+  batchRows?: number;
+  flushMs?: number;
+  /** write() returns false at this many buffered rows (queued plus in flight). */
+  maxBufferedRows?: number;
+  metrics?: Metrics;
+  /**
+   * flights_current is written with a batch at most this often (default flushMs): under a
+   * firehose, the latest row per aircraft is coalesced over batches instead of upserted per batch.
+   * Rows are acknowledged only once their flights_current state is committed too.
+   */
+  currentEveryMs?: number;
+  /** 'insert' (multi-row INSERT) exists for the benchmark's comparison; the sink uses 'copy'. */
+  historyWriter?: 'copy' | 'insert';
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  connectTimeoutMs?: number;
+  /** How often to index closed partitions and drop expired ones; 0 turns it off. */
+  maintenanceEveryMs?: number;
+  retentionDays?: number;
+  onError?: (err: unknown, attempt: number) => void;
+  now?: () => number;
+  random?: () => number;
+}
+
+interface Waiter {
+  rows: number;
+  anomalies: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class SinkClosedError extends Error {
+  override name = 'SinkClosedError';
+}
+
+export class PostgisSink implements HistorySink {
+  readonly batchRows: number;
+  readonly flushMs: number;
+  readonly maxBufferedRows: number;
+  readonly currentEveryMs: number;
+  private readonly opts: PostgisSinkOptions;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  private queue: HistoryRow[] = [];
+  private queueHead = 0; // rows before it are taken (avoids O(n) shifts)
+  private anomalyQueue: AnomalyEvent[] = [];
+  private inFlightRows = 0;
+  private rowsWritten = 0;
+  private rowsCommitted = 0; // acknowledged: history and flights_current committed
+  private rowsAwaitingCurrent = 0; // in flights_history, their flights_current state not yet
+  private pendingCurrent = new Map<string, HistoryRow>();
+  private lastCurrentMs = Number.NEGATIVE_INFINITY;
+  private anomaliesWritten = 0;
+  private anomaliesCommitted = 0;
+  private durableWaiters: Waiter[] = [];
+  private drainWaiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private due = false;
+  private forced = false;
+  private running = false;
+  private closing = false;
+  private fatal: unknown = null;
+  private client: pg.Client | null = null;
+  private readonly knownDays = new Set<number>();
+  private readonly lastWriteMsByDay = new Map<number, number>();
+  private maintenanceTimer: NodeJS.Timeout | null = null;
+  private maintenanceRunning: Promise<void> | null = null;
+  /** Batches that hit a duplicate key and took the staging path (a re-delivery). */
+  duplicateBatches = 0;
+  /** Attempts that failed and were retried. */
+  retries = 0;
+
+  constructor(opts: PostgisSinkOptions) {
+    this.opts = opts;
+    this.batchRows = opts.batchRows ?? 5_000;
+    this.flushMs = opts.flushMs ?? 500;
+    this.maxBufferedRows = opts.maxBufferedRows ?? this.batchRows * 4;
+    this.currentEveryMs = opts.currentEveryMs ?? this.flushMs;
+    if (this.batchRows < 1 || this.flushMs < 1 || this.maxBufferedRows < 1) {
+      throw new RangeError('PostgisSink: batchRows, flushMs and maxBufferedRows must be at least 1');
+    }
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    const every = opts.maintenanceEveryMs ?? 3_600_000; // one hour
+    if (every > 0) {
+      this.maintenanceTimer = setInterval(() => void this.maintain().catch(() => {}), every);
+      this.maintenanceTimer.unref();
+    }
+  }
+
+  /** Rows queued or in flight (not yet committed). */
+  get bufferedRows(): number {
+    return this.queue.length - this.queueHead + this.inFlightRows;
+  }
+
+  get committedRows(): number {
+    return this.rowsCommitted;
+  }
+
+  write(row: HistoryRow): boolean {
+    if (this.closing) throw new SinkClosedError('PostgisSink: write after close');
+    this.queue.push(row);
+    this.rowsWritten++;
+    this.scheduled();
+    return this.bufferedRows < this.maxBufferedRows;
+  }
+
+  /** Queues an AnomalyEvent for the next batch (upserted by id). */
+  writeAnomaly(event: AnomalyEvent): void {
+    if (this.closing) throw new SinkClosedError('PostgisSink: writeAnomaly after close');
+    this.anomalyQueue.push(event);
+    this.anomaliesWritten++;
+    this.scheduled();
+  }
+
+  /** This sink as an AnomalySink (emit = writeAnomaly; durable covers rows and events). */
+  get anomalySink(): AnomalySink {
+    return { emit: (e) => this.writeAnomaly(e), durable: () => this.durable() };
+  }
+
+  durable(): Promise<void> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    if (this.rowsCommitted >= this.rowsWritten && this.anomaliesCommitted >= this.anomaliesWritten) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.durableWaiters.push({ rows: this.rowsWritten, anomalies: this.anomaliesWritten, resolve, reject });
+    });
+  }
+
+  drained(): Promise<void> {
+    if (this.bufferedRows < this.maxBufferedRows || this.fatal) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Writes everything buffered now, without waiting for flushMs; resolves once committed. */
+  flush(): Promise<void> {
+    this.forced = true;
+    const done = this.durable();
+    this.kick();
+    return done;
+  }
+
+  async close(): Promise<void> {
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    try {
+      if (!this.fatal) await this.flush();
+    } finally {
+      this.closing = true;
+      if (this.timer) clearTimeout(this.timer);
+      await this.maintenanceRunning?.catch(() => {});
+      await this.dropClient();
+    }
+  }
+
+  /**
+   * Gives closed day partitions their GiST index and drops partitions past retention, on its own
+   * connection (indexing a day can take a while; batches go on meanwhile).
+   */
+  async maintain(): Promise<{ indexed: string[]; dropped: string[] }> {
+    const client = createClient(this.opts.url, { applicationName: 'skysentinel-sink-maintenance' });
+    client.on('error', () => {});
+    const run = (async () => {
+      await client.connect();
+      const closedBefore = closedBeforeMs(this.now(), 3_600_000, this.lastWriteMsByDay);
+      const indexed = await client.query<{ name: string }>(
+        'SELECT index_closed_history_partitions(to_timestamp($1::float8 / 1000)) AS name',
+        [closedBefore],
+      );
+      const dropped = await client.query<{ name: string }>(
+        'SELECT drop_history_partitions(make_interval(days => $1)) AS name',
+        [this.opts.retentionDays ?? 30],
+      );
+      if (dropped.rows.length > 0) this.knownDays.clear();
+      return { indexed: indexed.rows.map((r) => r.name), dropped: dropped.rows.map((r) => r.name) };
+    })();
+    this.maintenanceRunning = run.then(
+      () => {},
+      () => {},
+    );
+    try {
+      return await run;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  private scheduled(): void {
+    if (this.queue.length - this.queueHead >= this.batchRows) {
+      this.kick();
+    } else if (this.timer === null && !this.due) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.due = true;
+        this.kick();
+      }, this.flushMs);
+    }
+  }
+
+  private shouldFlush(): boolean {
+    const queued = this.queue.length - this.queueHead;
+    if (queued >= this.batchRows) return true;
+    const anything = queued > 0 || this.anomalyQueue.length > 0 || this.rowsAwaitingCurrent > 0;
+    return anything && (this.due || this.forced);
+  }
+
+  private kick(): void {
+    if (this.running || this.fatal) return;
+    this.running = true;
+    void this.pump().finally(() => {
+      this.running = false;
+    });
+  }
+
+  private async pump(): Promise<void> {
+    while (this.shouldFlush() && !this.fatal) {
+      const end = Math.min(this.queue.length, this.queueHead + this.batchRows);
+      const rows = this.queue.slice(this.queueHead, end);
+      this.queueHead = end;
+      if (this.queueHead > 65_536 && this.queueHead * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      const anomalies = this.anomalyQueue;
+      this.anomalyQueue = [];
+      this.inFlightRows = rows.length;
+      if (this.queue.length === this.queueHead && this.anomalyQueue.length === 0) {
+        this.due = false;
+        this.forced = false;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+      }
+      // flights_current goes with this batch when it is due, or when nothing else is queued (an
+      // idle moment: acknowledge now rather than wait for the next batch).
+      const withCurrent =
+        this.now() - this.lastCurrentMs >= this.currentEveryMs || this.queue.length === this.queueHead;
+      for (const r of latestPerAircraft(rows)) {
+        const prev = this.pendingCurrent.get(r.icao24);
+        if (prev === undefined || r.ts >= prev.ts) this.pendingCurrent.set(r.icao24, r);
+      }
+      const current = withCurrent ? [...this.pendingCurrent.values()] : null;
+      try {
+        await this.writeBatchWithRetry(rows, current, anomalies);
+      } catch (e) {
+        this.fail(e);
+        return;
+      }
+      this.inFlightRows = 0;
+      this.anomaliesCommitted += anomalies.length;
+      if (current) {
+        this.pendingCurrent.clear();
+        this.lastCurrentMs = this.now();
+        this.rowsCommitted += this.rowsAwaitingCurrent + rows.length;
+        this.rowsAwaitingCurrent = 0;
+      } else {
+        this.rowsAwaitingCurrent += rows.length;
+      }
+      this.settleWaiters();
+    }
+    // Rows left below batchRows and not yet due wait for the timer.
+    if (this.queue.length > this.queueHead && !this.due && this.timer === null) this.scheduled();
+  }
+
+  private settleWaiters(): void {
+    const waiting: Waiter[] = [];
+    for (const w of this.durableWaiters) {
+      if (this.rowsCommitted >= w.rows && this.anomaliesCommitted >= w.anomalies) w.resolve();
+      else waiting.push(w);
+    }
+    this.durableWaiters = waiting;
+    if (this.bufferedRows < this.maxBufferedRows) {
+      const drains = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const d of drains) d();
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.fatal = e;
+    for (const w of this.durableWaiters) w.reject(e);
+    this.durableWaiters = [];
+    for (const d of this.drainWaiters) d();
+    this.drainWaiters = [];
+  }
+
+  private async writeBatchWithRetry(
+    rows: HistoryRow[],
+    current: HistoryRow[] | null,
+    anomalies: AnomalyEvent[],
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const startedMs = performance.now();
+      try {
+        const client = await this.connection();
+        await this.ensurePartitions(client, rows);
+        await this.writeBatch(client, rows, current, anomalies);
+        const m = this.opts.metrics;
+        m?.sinkBatchRows.observe(rows.length);
+        m?.sinkFlushSeconds.observe((performance.now() - startedMs) / 1000);
+        const nowMs = this.now();
+        for (const day of utcDays(rows)) this.lastWriteMsByDay.set(day, nowMs);
+        return;
+      } catch (e) {
+        this.opts.metrics?.sinkErrors.inc();
+        this.opts.onError?.(e, attempt);
+        if (isMissingPartition(e)) {
+          // Someone dropped a partition this sink thought existed: forget and re-create.
+          this.knownDays.clear();
+        } else if (!isRetriableError(e)) {
+          throw e;
+        }
+        this.retries++;
+        await this.dropClient();
+        if (this.closing) throw e;
+        await new Promise((r) =>
+          setTimeout(r, backoffMs(attempt, this.random(), this.opts.retryMinMs, this.opts.retryMaxMs)),
+        );
+      }
+    }
+  }
+
+  private async writeBatch(
+    client: pg.Client,
+    rows: HistoryRow[],
+    current: HistoryRow[] | null,
+    anomalies: AnomalyEvent[],
+  ): Promise<void> {
+    const writer = this.opts.historyWriter === 'insert' ? insertHistory : copyHistory;
+    let history: number;
+    try {
+      await client.query('BEGIN');
+      history = await writer(client, rows);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (!isUniqueViolation(e)) throw e;
+      // Some of these rows are stored already (a batch re-delivered after a crash, or a commit
+      // whose acknowledgement was lost): merge them instead, skipping what is there.
+      this.duplicateBatches++;
+      await client.query('BEGIN');
+      history = await copyViaStaging(client, rows);
+    }
+    try {
+      const currentUpserted = current ? await upsertFlightsCurrent(client, current) : 0;
+      const anomaliesUpserted = await upsertAnomalies(client, anomalies);
+      await client.query('COMMIT');
+      const m = this.opts.metrics;
+      m?.sinkRows.inc({ table: 'flights_history' }, history);
+      m?.sinkRows.inc({ table: 'flights_current' }, currentUpserted);
+      m?.sinkRows.inc({ table: 'anomalies' }, anomaliesUpserted);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    }
+  }
+
+  private async ensurePartitions(client: pg.Client, rows: HistoryRow[]): Promise<void> {
+    for (const day of utcDays(rows)) {
+      if (this.knownDays.has(day)) continue;
+      await client.query(
+        'SELECT ensure_history_partitions(to_timestamp($1::float8 / 1000), to_timestamp($2::float8 / 1000))',
+        [day * DAY_MS, day * DAY_MS],
+      );
+      this.knownDays.add(day);
+    }
+  }
+
+  private async connection(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    const client = createClient(this.opts.url, {
+      applicationName: 'skysentinel-sink',
+      connectTimeoutMs: this.opts.connectTimeoutMs,
+    });
+    // A connection dying between batches emits 'error'; the next query then fails and is retried.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query(CREATE_STAGING);
+      // Today's and tomorrow's partitions ahead, so the day boundary never waits for DDL.
+      const today = Math.floor(this.now() / DAY_MS);
+      await client.query(
+        'SELECT ensure_history_partitions(to_timestamp($1::float8 / 1000), to_timestamp($2::float8 / 1000))',
+        [today * DAY_MS, (today + 1) * DAY_MS],
+      );
+      this.knownDays.add(today).add(today + 1);
+    } catch (e) {
+      await client.end().catch(() => {});
+      throw e;
+    }
+    this.client = client;
+    return client;
+  }
+
+  private async dropClient(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    // end() on a connection that already died may never settle: do not wait for it long.
+    if (c) await Promise.race([c.end().catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
+  }
+}
