@@ -1,0 +1,4 @@
+import { describeBusContract } from '../bus-contract.ts';
+import { EmbeddedBus } from './embedded-bus.ts';
+
+describeBusContract('embedded', async () => new EmbeddedBus());
