@@ -48,7 +48,11 @@ fetch() {
   cp "$SERVICES_DIR/kafka/pom.xml" "$KAFKA_HOME/pom.xml"
   rm -rf "$LIBS.tmp"
   (cd "$KAFKA_HOME" && mvn -q -B -Dstyle.color=never -f pom.xml "-Dkafka.version=$KAFKA_VERSION" \
-    dependency:copy-dependencies "-DoutputDirectory=$LIBS.tmp" -DincludeScope=runtime)
+    dependency:copy-dependencies "-DoutputDirectory=$LIBS.tmp" -DincludeScope=runtime) \
+    >"$KAFKA_HOME/mvn.log" 2>&1 || {
+    cat "$KAFKA_HOME/mvn.log" >&2
+    die "mvn dependency:copy-dependencies failed (log above)"
+  }
   ls "$LIBS.tmp"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null || die "Maven did not produce kafka_2.13-$KAFKA_VERSION.jar"
   rm -rf "$LIBS"
   mv "$LIBS.tmp" "$LIBS"
@@ -105,10 +109,21 @@ log4j.logger.org.apache.kafka.clients=WARN
 EOF
 }
 
-java_cmd() {
-  java "-Xmx$KAFKA_HEAP" "-Xms$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -Djava.awt.headless=true "-Dlog4j.configuration=file:$RUN_DIR/log4j.properties" \
-    -cp "$LIBS/*" "$@"
+# A short-lived tool JVM (StorageTool): small heap, C1 only, for a quick start.
+java_tool() {
+  java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true \
+    "-Dlog4j.configuration=file:$RUN_DIR/log4j.properties" -cp "$LIBS/*" "$@"
+}
+
+# A random cluster id as Kafka's Uuid.randomUuid() makes it: 16 random bytes, base64url
+# without padding, not starting with '-' (saves a JVM start over `StorageTool random-uuid`).
+random_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    [[ "$id" != -* && ${#id} == 22 ]] && break
+  done
+  echo "$id"
 }
 
 # True when the broker answers a metadata request and lists itself (so it is unfenced).
@@ -144,11 +159,10 @@ start() {
   else
     rm -rf "$DATA_DIR"
     local cluster_id
-    cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
-    [[ -n "$cluster_id" ]] || die "could not generate a cluster id"
+    cluster_id="$(random_cluster_id)"
     echo "$cluster_id" >"$cluster_id_file"
     log "formatting $DATA_DIR (cluster id $cluster_id)"
-    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" >"$RUN_DIR/format.log" 2>&1 ||
+    java_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" >"$RUN_DIR/format.log" 2>&1 ||
       {
         cat "$RUN_DIR/format.log" >&2
         die "storage format failed"

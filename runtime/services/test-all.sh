@@ -11,10 +11,18 @@ cd "$REPO_ROOT"
 total_start=$SECONDS
 summary=()
 
-# step NAME CMD...: a header, the command, its elapsed time; stops the script on failure.
+# For developers only: TEST_ALL_SKIP=lint,typecheck,unit,integration,e2e skips those steps.
+skip_steps=",${TEST_ALL_SKIP:-},"
+
+# step ID NAME CMD...: a header, the command, its elapsed time; stops the script on failure.
 step() {
-  local name="$1" start=$SECONDS rc=0
-  shift
+  local id="$1" name="$2" start=$SECONDS rc=0
+  shift 2
+  if [[ "$skip_steps" == *",$id,"* ]]; then
+    printf '\n==================== %s: SKIPPED (TEST_ALL_SKIP) ====================\n' "$name"
+    summary+=("$(printf '%-28s %5s  %s' "$name" - skipped)")
+    return 0
+  fi
   printf '\n==================== %s ====================\n$ %s\n' "$name" "$*"
   "$@" || rc=$?
   local took=$((SECONDS - start))
@@ -42,14 +50,14 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-step 'lint (biome)' npx biome check .
-step 'type check (tsc)' npx tsc --noEmit -p .
-step 'unit tests' npx vitest run --project unit
+step lint 'lint (biome)' npx biome check .
+step typecheck 'type check (tsc)' npx tsc --noEmit -p .
+step unit 'unit tests' npx vitest run --project unit
 
 services_started=1
-step 'start services' bash "$SERVICES_DIR/up.sh"
+step services 'start services' bash "$SERVICES_DIR/up.sh"
 # shellcheck source=env.sh
 source "$SERVICES_DIR/env.sh"
 
-step 'integration tests' npx vitest run --project integration --passWithNoTests
-step 'e2e tests' npx vitest run --project e2e --passWithNoTests
+step integration 'integration tests' npx vitest run --project integration --passWithNoTests
+step e2e 'e2e tests' npx vitest run --project e2e --passWithNoTests
