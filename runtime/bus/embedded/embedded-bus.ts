@@ -94,8 +94,11 @@ class EmbeddedGroup {
       const i = this.members.indexOf(c);
       if (i < 0) return;
       this.members.splice(i, 1);
-      await c.revoke(c.assignment(), graceful);
-      await this.rebalance();
+      try {
+        await c.revoke(c.assignment(), graceful);
+      } finally {
+        await this.rebalance();
+      }
     });
   }
 
@@ -183,8 +186,11 @@ class EmbeddedConsumer implements BusConsumer {
     if (!this.running) return this.done.catch(() => {});
     this.running = false;
     this.wake();
-    await this.group.leave(this, true);
-    this.settle.resolve();
+    try {
+      await this.group.leave(this, true);
+    } finally {
+      this.settle.resolve();
+    }
   }
 
   /** Called by the group: stop handing these out, let the batch in flight finish, then the hooks. */

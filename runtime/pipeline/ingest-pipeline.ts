@@ -1,0 +1,229 @@
+import type { Bus, BusConsumer, MessageBatch, PartitionOffset, TopicPartition } from '../bus/bus.ts';
+import { tpKey } from '../bus/bus.ts';
+import { dlqRecord } from '../contract/dlq.ts';
+import type { FlightEnvelope } from '../contract/envelope.ts';
+import { parseEnvelope } from '../contract/validate.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { CommitQueue } from './commit-queue.ts';
+
+/** Where a dispatched envelope came from. `replay`: warm-up history, rebuild state but emit nothing. */
+export interface DispatchMeta {
+  topic: string;
+  partition: number;
+  offset: number;
+  replay: boolean;
+}
+
+/** What the pipeline feeds: the actor router. */
+export interface EnvelopeHandler {
+  dispatch(envelope: FlightEnvelope, meta: DispatchMeta): void;
+  /** Resolves once everything dispatched before the call has been processed. */
+  drain(): Promise<void>;
+}
+
+export interface IngestPipelineOptions {
+  bus: Bus;
+  metrics: Metrics;
+  groupId: string;
+  /** The updates topic consumed and the dead-letter topic. */
+  topics: { updates: string; dlq: string };
+  handler: EnvelopeHandler;
+  /**
+   * Resolve once everything handed on before the call is durable, e.g.
+   * `[() => historySink.durable(), () => anomalySink.durable()]`. Offsets wait for them.
+   */
+  durable?: Array<() => Promise<void>>;
+  /** True when downstream is over its limit (HistorySink.write returned false): consumption pauses... */
+  saturated?: () => boolean;
+  /** ...until this resolves (HistorySink.drained). */
+  drained?: () => Promise<void>;
+  /** These partitions are gone (their work is committed): stop their actors. */
+  onRevoke?: (partitions: TopicPartition[]) => Promise<void> | void;
+  /** These partitions are now ours (after any warm-up seek). */
+  onAssign?: (partitions: TopicPartition[]) => Promise<void> | void;
+  /**
+   * Warm restart: on assignment, replay this far back before the committed offset with
+   * `replay: true` (actors rebuild state without emitting), then carry on live. 0 disables it.
+   */
+  warmupMs?: number;
+  /** Batches whose commit may be outstanding before consumption waits. */
+  maxPendingCommits?: number;
+  now?: () => number;
+}
+
+export interface IngestPipeline {
+  readonly consumer: BusConsumer;
+  /** Settles when the pipeline stops: rejects on a fatal error (a durability barrier failed). */
+  readonly done: Promise<void>;
+  /** Drains, commits, revokes and leaves the group. */
+  stop(): Promise<void>;
+  stats(): { valid: number; invalid: number; skippedRedelivered: number; replayed: number; paused: boolean };
+}
+
+interface PartitionState {
+  /** Next offset not yet dispatched: earlier ones redelivered (kafkajs after a rebalance) are skipped. */
+  next: number;
+  /** Offsets below this are warm-up replay. */
+  liveFrom: number;
+}
+
+/**
+ * Consumes flights.updates as a member of a group: parse + validate each message; invalid ones are
+ * counted and dead-lettered, valid ones dispatched; a batch's offsets are committed once the handler
+ * drained and the sinks are durable (pipelined: the next batches are consumed meanwhile).
+ */
+export async function startIngestPipeline(options: IngestPipelineOptions): Promise<IngestPipeline> {
+  const { bus, metrics, handler, topics } = options;
+  const now = options.now ?? Date.now;
+  const state = new Map<string, PartitionState>();
+  const counts = { valid: 0, invalid: 0, skippedRedelivered: 0, replayed: 0 };
+  let paused = false;
+  let queue: CommitQueue | null = null;
+  let settle!: { resolve: () => void; reject: (e: unknown) => void };
+  const done = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  done.catch(() => {});
+
+  const barrier = (dlq: Promise<void> | null) =>
+    Promise.all([handler.drain(), ...(options.durable ?? []).map((d) => d()), dlq]);
+
+  const commitQueue = (consumer: BusConsumer) => {
+    queue ??= new CommitQueue((offsets) => consumer.commit(offsets), options.maxPendingCommits ?? 16);
+    return queue;
+  };
+
+  async function eachBatch(batch: MessageBatch, consumer: BusConsumer): Promise<void> {
+    const { topic, partition } = batch;
+    const key = tpKey(topic, partition);
+    let st = state.get(key);
+    if (!st) {
+      st = { next: 0, liveFrom: 0 };
+      state.set(key, st);
+    }
+    const dead: string[] = [];
+    let last = -1;
+    for (const m of batch.messages) {
+      if (batch.isStale()) break;
+      last = m.offset;
+      if (m.offset < st.next) {
+        counts.skippedRedelivered++;
+        continue;
+      }
+      st.next = m.offset + 1;
+      const parsed =
+        m.value === null ? ({ ok: false, reason: 'tombstone' } as const) : parseEnvelope(m.value);
+      if (!parsed.ok) {
+        counts.invalid++;
+        metrics.updates.inc({ result: 'invalid' });
+        dead.push(JSON.stringify(dlqRecord(topic, partition, String(m.offset), parsed.reason, m.value)));
+        continue;
+      }
+      const replay = m.offset < st.liveFrom;
+      if (replay) counts.replayed++;
+      else counts.valid++;
+      handler.dispatch(parsed.value, { topic, partition, offset: m.offset, replay });
+    }
+    if (last < 0) return;
+    metrics.busLag.set(
+      { topic, partition: String(partition) },
+      Math.max(0, batch.highWatermark - (last + 1)),
+    );
+    const dlq =
+      dead.length > 0
+        ? bus.publish(
+            topics.dlq,
+            dead.map((value) => ({ key: null, value })),
+          )
+        : null;
+    const offsets: PartitionOffset[] = [{ topic, partition, offset: last + 1 }];
+    if (options.saturated?.() && !paused) pauseUntilDrained(consumer);
+    await commitQueue(consumer).push(offsets, barrier(dlq));
+  }
+
+  function pauseUntilDrained(consumer: BusConsumer) {
+    paused = true;
+    consumer.pause();
+    const drained = options.drained?.() ?? handler.drain();
+    drained.then(
+      () => {
+        paused = false;
+        consumer.resume();
+      },
+      (e) => fail(consumer, e),
+    );
+  }
+
+  async function onAssign(partitions: TopicPartition[], consumer: BusConsumer) {
+    const warmupMs = options.warmupMs ?? 0;
+    const byTopic = new Map<string, { committed: PartitionOffset[]; fromTime: PartitionOffset[] }>();
+    for (const tp of partitions) {
+      const st: PartitionState = { next: 0, liveFrom: 0 };
+      state.set(tpKey(tp.topic, tp.partition), st);
+      if (warmupMs <= 0) continue;
+      let t = byTopic.get(tp.topic);
+      if (!t) {
+        t = {
+          committed: await bus.committed(options.groupId, tp.topic),
+          fromTime: await bus.offsetsForTimes(tp.topic, now() - warmupMs),
+        };
+        byTopic.set(tp.topic, t);
+      }
+      const committed = t.committed.find((o) => o.partition === tp.partition)?.offset ?? -1;
+      const from = t.fromTime.find((o) => o.partition === tp.partition)?.offset ?? committed;
+      if (committed > 0 && from < committed) {
+        st.liveFrom = committed;
+        consumer.seek({ ...tp, offset: from });
+      }
+    }
+    await options.onAssign?.(partitions);
+  }
+
+  async function beforeRevoke() {
+    // Everything dispatched is behind a queued commit: waiting for the queue is "drain, commit".
+    await queue?.settled();
+  }
+
+  async function onRevoke(partitions: TopicPartition[]) {
+    for (const tp of partitions) {
+      state.delete(tpKey(tp.topic, tp.partition));
+      metrics.busLag.remove({ topic: tp.topic, partition: String(tp.partition) });
+    }
+    await options.onRevoke?.(partitions);
+  }
+
+  function fail(consumer: BusConsumer, e: unknown) {
+    settle.reject(e);
+    void consumer.stop().catch(() => {});
+  }
+
+  const consumer = await bus.consume({
+    groupId: options.groupId,
+    topics: [topics.updates],
+    fromBeginning: true,
+    eachBatch: async (batch, c) => {
+      try {
+        await eachBatch(batch, c);
+      } catch (e) {
+        fail(c, e);
+      }
+    },
+    beforeRevoke: async () => beforeRevoke(),
+    onRevoke: async (tps) => onRevoke(tps),
+    onAssign: async (tps, c) => onAssign(tps, c),
+  });
+  consumer.done.then(
+    () => settle.resolve(),
+    (e) => settle.reject(e),
+  );
+
+  return {
+    consumer,
+    done,
+    async stop() {
+      await consumer.stop();
+      await done;
+    },
+    stats: () => ({ ...counts, paused }),
+  };
+}
