@@ -1,0 +1,112 @@
+/**
+ * Every tunable of the per-aircraft logic, with its default (contract section 4) and unit in its
+ * name. docs/actors.md's defaults table is generated from this file (`tsx actors/write-docs.ts`) and a
+ * test checks the two agree, so the docs cannot drift from the code.
+ */
+
+/** Speed of sound at sea level in the standard atmosphere. */
+export const SPEED_OF_SOUND_MS = 340.29;
+/** 1 ft/min in m/s. */
+export const FPM_MS = 0.3048 / 60;
+
+export const DETECTOR_DEFAULTS = {
+  // --- order gate -------------------------------------------------------------------------
+  /** A fix implying more than Mach 3.5 from the last accepted fix is implausible. */
+  maxSpeedMs: 3.5 * SPEED_OF_SOUND_MS,
+  /** ...but only when it is also further than this: small jumps are GPS noise, not teleports. */
+  implausibleMinDistM: 5_000,
+  /** This many consecutive implausible fixes that agree with each other reset the track to them. */
+  resetAgreeingFixes: 3,
+
+  // --- Kalman filter ----------------------------------------------------------------------
+  /** A gap longer than this re-initialises the filter from the next fix instead of predicting across it. */
+  gapResetS: 60,
+  /** White-noise acceleration density of the horizontal constant-velocity model (m^2/s^3). */
+  horizAccelNoiseM2S3: 0.1,
+  /** Same for the altitude channel (alt, vrate) (m^2/s^3). */
+  vertAccelNoiseM2S3: 0.1,
+  /** Position noise (1 sigma) by pos_source: ADS-B, ASTERIX, MLAT, FLARM. */
+  posSigmaMBySource: [25, 150, 100, 25] as readonly number[],
+  /** Velocity noise (1 sigma, per axis) by pos_source: ADS-B, ASTERIX, MLAT, FLARM. */
+  velSigmaMsBySource: [1.5, 10, 8, 2] as readonly number[],
+  /** Barometric / geometric altitude noise (1 sigma). */
+  altSigmaM: 10,
+  /** Vertical rate noise (1 sigma); ADS-B reports it in 64 ft/min steps. */
+  vrateSigmaMs: 0.75,
+  /** Innovation gate: squared Mahalanobis distance above which a fix is an outlier (chi2, 2 dof: 1e-5). */
+  gateChi2: 23,
+  /** After this many consecutive outliers the filter believes the fixes and re-initialises. */
+  gateMaxRejects: 2,
+
+  // --- airports ---------------------------------------------------------------------------
+  /** Heights are taken over the nearest airport within this radius (else over sea level). */
+  airportRadiusM: 50_000,
+
+  // --- rapid_descent ----------------------------------------------------------------------
+  /** Opens when the descent averaged over the window is faster than 4,000 ft/min. */
+  rapidDescentRateMs: 4_000 * FPM_MS,
+  /** Critical instead of warning beyond 6,000 ft/min. */
+  rapidDescentCriticalRateMs: 6_000 * FPM_MS,
+  /** The sliding window the descent rate is averaged over. */
+  rapidDescentWindowS: 60,
+  /** The window must start this high over the reference airport (sea level when none is near). */
+  rapidDescentMinStartHeightM: 3_000,
+  /** Closes once the descent has been slower than 1,000 ft/min... */
+  rapidDescentCalmRateMs: 1_000 * FPM_MS,
+  /** ...for this long. */
+  rapidDescentCalmS: 60,
+
+  // --- go_around --------------------------------------------------------------------------
+  /** An approach starts within this distance of an airport... */
+  approachRadiusM: 20_000,
+  /** ...below this height over its elevation... */
+  approachMaxHeightM: 1_500,
+  /** ...when descending faster than this (smoothed vrate below minus this). */
+  approachDescentRateMs: 1,
+  /** The lowest point of the approach is tracked within this distance of the airport. */
+  lowPointRadiusM: 10_000,
+  /** A go-around needs the lowest point below this height (about 2,500 ft)... */
+  goAroundMaxLowHeightM: 750,
+  /** ...and a climb of at least this much above it (about 500 ft) without touching the ground. */
+  goAroundMinClimbM: 150,
+  /** An approach must descend at least this much before its low point counts (ignores level-off wobbles). */
+  approachMinDescentM: 60,
+  /** How long a detected go-around stays in the Track's `anomalies` list. */
+  goAroundFlagS: 120,
+
+  // --- emergency_squawk -------------------------------------------------------------------
+  /** Opens after this many consecutive accepted updates with 7500, 7600 or 7700... */
+  emergencyOpenUpdates: 2,
+  /** ...and closes after this many without. */
+  emergencyCloseUpdates: 2,
+
+  // --- signal_lost ------------------------------------------------------------------------
+  /** An airborne aircraft silent this long, while the feed advances, has lost its signal. */
+  signalLostAfterS: 120,
+
+  // --- actors -----------------------------------------------------------------------------
+  /** An actor with no message for this long stops (ACTOR_IDLE_S). */
+  actorIdleS: 300,
+};
+
+export type DetectorOptions = typeof DETECTOR_DEFAULTS;
+
+/** Merges overrides onto the defaults and rejects values that cannot work, naming the fix. */
+export function detectorOptions(overrides: Partial<DetectorOptions> = {}): DetectorOptions {
+  const o = { ...DETECTOR_DEFAULTS, ...overrides };
+  for (const [k, v] of Object.entries(o)) {
+    if (Array.isArray(v)) {
+      if (v.length !== 4 || v.some((x) => !(Number.isFinite(x) && x > 0)))
+        throw new RangeError(`detector option ${k} takes four positive numbers (one per pos_source)`);
+    } else if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+      throw new RangeError(`detector option ${k} takes a finite number >= 0, got ${String(v)}`);
+    }
+  }
+  if (o.lowPointRadiusM > o.approachRadiusM)
+    throw new RangeError('detector option lowPointRadiusM must not exceed approachRadiusM');
+  if (o.rapidDescentCriticalRateMs < o.rapidDescentRateMs)
+    throw new RangeError('detector option rapidDescentCriticalRateMs must be >= rapidDescentRateMs');
+  if (o.emergencyOpenUpdates < 1 || o.emergencyCloseUpdates < 1 || o.resetAgreeingFixes < 1)
+    throw new RangeError('detector update counts (emergency*Updates, resetAgreeingFixes) must be >= 1');
+  return o;
+}
