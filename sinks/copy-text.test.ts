@@ -11,13 +11,13 @@ import {
 } from './copy-text.ts';
 
 // A COPY text reader, as PostgreSQL reads it: fields split on tab, \N is null, backslash escapes.
-function unescape(field: string): string | null {
+function copyUnescape(field: string): string | null {
   if (field === '\\N') return null;
   return field.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c] ?? c);
 }
 function splitLine(line: string): (string | null)[] {
   // A tab inside a field is always escaped, so a raw tab is always a separator.
-  return line.split('\t').map(unescape);
+  return line.split('\t').map(copyUnescape);
 }
 function decodeEwkbPoint(hex: string) {
   const b = Buffer.from(hex, 'hex');
@@ -35,7 +35,7 @@ const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 const rowArb: fc.Arbitrary<HistoryRow> = fc.record({
   icao24: fc.stringMatching(/^[0-9a-f]{6}$/),
   callsign: nullable(
-    fc.string({ maxLength: 8, unit: fc.constantFrom('A', 'Z', '1', ' ', '\\', '\t', '\n', '\r', 'é') }),
+    fc.string({ maxLength: 8, unit: fc.constantFrom('A', 'Z', '1', ' ', '\\', '\t', '\n', '\r', '\0', 'é') }),
   ),
   ts: fc.integer({ min: 0, max: 4_102_444_800_000 }),
   lat: fc.double({ min: -90, max: 90, noNaN: true }),
@@ -66,7 +66,7 @@ describe('historyLine', () => {
         expect(new Date(col('ts')!).getTime()).toBe(r.ts);
         const g = decodeEwkbPoint(col('geom')!);
         expect(g).toStrictEqual({ order: 1, type: 0x20000001, srid: 4326, lon: r.lon, lat: r.lat });
-        expect(col('callsign')).toBe(r.callsign);
+        expect(col('callsign')).toBe(r.callsign === null ? null : r.callsign.replaceAll('\0', ''));
         const n = (name: (typeof HISTORY_COLUMNS)[number]) => (col(name) === null ? null : Number(col(name)));
         // String(-0) is '0'; PostgreSQL stores the same value for both, so compare with -0 as 0.
         const z = (x: number | null) => (x === null ? null : x + 0);
@@ -113,6 +113,7 @@ describe('copyEscape', () => {
   it('leaves ordinary text alone and escapes what COPY would misread', () => {
     expect(copyEscape('DAL123')).toBe('DAL123');
     expect(copyEscape('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect(copyEscape('A\0B')).toBe('AB'); // PostgreSQL text cannot hold NUL
   });
 });
 

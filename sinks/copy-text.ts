@@ -42,14 +42,16 @@ export function ewkbPointHex(lon: number, lat: number): string {
   return EWKB_POINT_4326_HEADER + f64Hex(lon) + f64Hex(lat);
 }
 
-const SPECIAL = /[\\\t\n\r]/;
+const SPECIAL = /[\\\t\n\r\0]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '' };
 
-/** COPY text escaping for a string field (backslash, tab, newline, carriage return). */
+/**
+ * COPY text escaping for a string field: backslash, tab, newline, carriage return. NUL is dropped
+ * (PostgreSQL text cannot hold it; sending it would fail the whole batch).
+ */
 export function copyEscape(s: string): string {
   if (!SPECIAL.test(s)) return s;
-  return s.replace(/[\\\t\n\r]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-  );
+  return s.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]);
 }
 
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));

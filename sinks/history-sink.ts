@@ -171,8 +171,9 @@ export class PostgisSink implements HistorySink {
 
   async close(): Promise<void> {
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    // Rejects, like durable(), when rows could not be stored (the sink failed for good).
     try {
-      if (!this.fatal) await this.flush();
+      await this.flush();
     } finally {
       this.closing = true;
       if (this.timer) clearTimeout(this.timer);
@@ -187,7 +188,6 @@ export class PostgisSink implements HistorySink {
    */
   async maintain(): Promise<{ indexed: string[]; dropped: string[] }> {
     const client = createClient(this.opts.url, { applicationName: 'skysentinel-sink-maintenance' });
-    client.on('error', () => {});
     const run = (async () => {
       await client.connect();
       const closedBefore = closedBeforeMs(this.now(), 3_600_000, this.lastWriteMsByDay);
@@ -398,8 +398,6 @@ export class PostgisSink implements HistorySink {
       applicationName: 'skysentinel-sink',
       connectTimeoutMs: this.opts.connectTimeoutMs,
     });
-    // A connection dying between batches emits 'error'; the next query then fails and is retried.
-    client.on('error', () => {});
     try {
       await client.connect();
       await client.query(CREATE_STAGING);

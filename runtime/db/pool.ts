@@ -36,12 +36,18 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
+/**
+ * One connection. An idle client whose server goes away emits 'error', which would kill the
+ * process without a listener; the failure shows anyway as the next query's error, so it is ignored.
+ */
 export function createClient(url: string, options: PoolOptions = {}): pg.Client {
-  return new pg.Client({
+  const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     application_name: options.applicationName ?? 'skysentinel',
   });
+  client.on('error', () => {});
+  return client;
 }
 
 /** Errors worth retrying later: the connection or server went away, too many clients, a lost race. */

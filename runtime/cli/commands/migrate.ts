@@ -30,7 +30,6 @@ export async function run(args: string[]): Promise<number> {
     return EXIT.NOINPUT;
   }
   const client = createClient(url, { applicationName: 'skysentinel-migrate' });
-  client.on('error', () => {}); // a dropped connection surfaces as the failing query's error
   try {
     await client.connect();
   } catch (e) {
