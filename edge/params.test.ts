@@ -23,14 +23,15 @@ describe('params', () => {
       ok: true,
       value: { sinceMs: 5, type: 'go_around', limit: 1000 },
     });
-    for (const q of [
+    const bad: Record<string, string>[] = [
       { since: '-1' },
       { since: '1.5' },
       { type: 'nope' },
       { limit: '0' },
       { limit: '1001' },
       { limit: 'x' },
-    ]) {
+    ];
+    for (const q of bad) {
       const r = checkAnomalyQuery(q);
       expect(r.ok, JSON.stringify(q)).toBe(false);
     }

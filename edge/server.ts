@@ -1,0 +1,450 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { AnomalyEvent, BBox, TrackBoardPort } from '../runtime/contract/index.ts';
+import { WS_MAX_CLIENT_MESSAGE_BYTES } from '../runtime/contract/index.ts';
+import { createMetrics, type Metrics } from '../runtime/metrics/metrics.ts';
+import { AirportIndex } from './airports.ts';
+import { bboxContains } from './bbox.ts';
+import { TrackBoard } from './board.ts';
+import { type BackpressureLimits, DEFAULT_BACKPRESSURE, Fanout, type Transport } from './fanout.ts';
+import type { Group } from './groups.ts';
+import {
+  type AnomalyQuery,
+  type Checked,
+  checkAnomalyQuery,
+  checkBboxQuery,
+  checkHistoryRange,
+  checkIcao24,
+  MAX_URL_CHARS,
+  parseQuery,
+} from './params.ts';
+import { StaticUi } from './static-ui.ts';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  loadUws,
+  type us_listen_socket,
+  type WebSocket,
+} from './uws.ts';
+
+/** PostGIS queries the edge needs (the storage engineer's helpers satisfy this). */
+export interface EdgeHistory {
+  /** GeoJSON LineString of the aircraft's smoothed positions in [fromMs, toMs], or null. */
+  flightTrack(icao24: string, fromMs: number, toMs: number): Promise<object | null>;
+  anomalies(q: AnomalyQuery): Promise<AnomalyEvent[]>;
+}
+
+export interface EdgeLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface EdgeOptions {
+  host?: string; // HTTP_HOST
+  port?: number; // HTTP_PORT; 0 picks a free port
+  token?: string; // EDGE_TOKEN; '' leaves the edge open
+  tickHz?: number; // WS_TICK_HZ, 2 to 5
+  staleAfterS?: number; // STALE_AFTER_S
+  now?: () => number; // injectable clock (tests drive staleness with it)
+  /** false: no timer, the caller drives `tick()` (tests). */
+  autoTick?: boolean;
+  metrics?: Metrics;
+  history?: EdgeHistory;
+  /** GeoJSON FeatureCollection of airports (AIRPORTS_FILE). */
+  airportsFile?: string;
+  uiDir?: string;
+  /** Readiness checks by name (bus connected, DB reachable...): GET /readyz runs them all. */
+  readiness?: Record<string, () => boolean | Promise<boolean>>;
+  /** permessage-deflate (uWS SHARED_COMPRESSOR). Off by default: uWS compresses per socket. */
+  compression?: boolean;
+  backpressure?: BackpressureLimits;
+  maxGroups?: number;
+  log?: EdgeLogger;
+}
+
+export interface Edge {
+  readonly port: number;
+  readonly url: string;
+  /** The track board: the actors (or the flights.tracks consumer) write here. */
+  readonly board: TrackBoardPort & TrackBoard;
+  readonly metrics: Metrics;
+  readonly fanout: Fanout<WebSocket<SocketData>>;
+  /** Broadcasts an anomaly frame, keeps it for GET /anomalies, marks the aircraft while open. */
+  publishAnomaly(event: AnomalyEvent): void;
+  tick(): void;
+  close(): Promise<void>;
+}
+
+interface SocketData {
+  id: number;
+}
+
+const ANOMALY_TOPIC = 'anomalies';
+const READY_TIMEOUT_MS = 2000;
+const STATUS: Record<number, string> = {
+  200: '200 OK',
+  400: '400 Bad Request',
+  401: '401 Unauthorized',
+  404: '404 Not Found',
+  405: '405 Method Not Allowed',
+  414: '414 URI Too Long',
+  500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
+};
+
+const silentLog: EdgeLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Starts the edge (HTTP routes, /ws/flights, the UI) and resolves once it listens. */
+export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
+  const uWS = loadUws();
+  const now = options.now ?? Date.now;
+  const tickHz = options.tickHz ?? 4;
+  if (!Number.isInteger(tickHz) || tickHz < 2 || tickHz > 5)
+    throw new Error('tickHz must be an integer from 2 to 5');
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? '';
+  const log = options.log ?? silentLog;
+  const metrics = options.metrics ?? createMetrics({ processMetrics: true });
+  const board = new TrackBoard({ now, staleAfterS: options.staleAfterS ?? 60 });
+  const ui = new StaticUi(options.uiDir ?? 'ui/dist');
+  const airportsFile = options.airportsFile ?? 'fixtures/airports.geojson';
+  let airports: Promise<AirportIndex> | null = null;
+  const limits = options.backpressure ?? DEFAULT_BACKPRESSURE;
+  const compress = options.compression === true;
+  const app = uWS.App();
+
+  type Socket = WebSocket<SocketData>;
+  const transport: Transport<Socket> = {
+    buffered: (s) => s.getBufferedAmount(),
+    send: (s, data) => {
+      s.send(data, false, compress);
+    },
+    subscribe: (s, g) => {
+      s.subscribe(g.topic);
+    },
+    unsubscribe: (s, g) => {
+      s.unsubscribe(g.topic);
+    },
+    publish: (g: Group<Socket>, data) => {
+      const n = app.numSubscribers(g.topic);
+      app.publish(g.topic, data, false, compress);
+      return data.length * n;
+    },
+    broadcast: (data) => {
+      const n = app.numSubscribers(ANOMALY_TOPIC);
+      app.publish(ANOMALY_TOPIC, data, false, compress);
+      return data.length * n;
+    },
+    close: (s, code, reason) => s.end(code, reason),
+  };
+  const fanout = new Fanout<Socket>(transport, {
+    board,
+    metrics,
+    now,
+    tickHz,
+    limits,
+    maxGroups: options.maxGroups,
+  });
+
+  const tokenBytes = Buffer.from(token);
+  const tokenOk = (given: string): boolean => {
+    const b = Buffer.from(given);
+    return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
+  };
+  /** EDGE_TOKEN: an `Authorization: Bearer` header, or ?token= (browsers cannot set WS headers). */
+  const authorized = (req: HttpRequest, query: Record<string, string>): boolean => {
+    if (token === '') return true;
+    const header = req.getHeader('authorization');
+    if (header.toLowerCase().startsWith('bearer ') && tokenOk(header.slice(7).trim())) return true;
+    return query.token !== undefined && tokenOk(query.token);
+  };
+
+  const reply = (
+    res: HttpResponse,
+    status: number,
+    contentType: string,
+    body: string | Buffer,
+    extra?: Record<string, string>,
+  ) => {
+    if (res.aborted) return;
+    res.cork(() => {
+      res.writeStatus(STATUS[status] ?? `${status} Status`).writeHeader('content-type', contentType);
+      res.writeHeader('x-content-type-options', 'nosniff');
+      for (const [k, v] of Object.entries(extra ?? {})) res.writeHeader(k, v);
+      res.end(body);
+    });
+    res.answered = true;
+  };
+  const json = (res: HttpResponse, status: number, body: string) =>
+    reply(res, status, 'application/json', body, { 'cache-control': 'no-store' });
+  const fail = (res: HttpResponse, status: number, error: string) =>
+    json(res, status, JSON.stringify({ error }));
+
+  /** Common front of every API route: URL length, query names, token. Returns the query or null (answered). */
+  const front = (
+    res: HttpResponse,
+    req: HttpRequest,
+    allowed: readonly string[],
+  ): Record<string, string> | null => {
+    const rawQuery = req.getQuery() ?? ''; // undefined when the URL has no '?'
+    if (req.getUrl().length + rawQuery.length > MAX_URL_CHARS) {
+      fail(res, 414, `URL longer than ${MAX_URL_CHARS} characters`);
+      return null;
+    }
+    const q = parseQuery(rawQuery, allowed);
+    if (!q.ok) {
+      // Unknown parameters are a 400, but never before the token check says who may know that.
+      if (!authorized(req, {})) fail(res, 401, 'missing or wrong token');
+      else fail(res, 400, q.error);
+      return null;
+    }
+    if (!authorized(req, q.value)) {
+      fail(res, 401, 'missing or wrong token');
+      return null;
+    }
+    return q.value;
+  };
+  const check = <T>(res: HttpResponse, c: Checked<T>): c is { ok: true; value: T } => {
+    if (!c.ok) fail(res, 400, c.error);
+    return c.ok;
+  };
+  /** For answers that await: uWS requires onAborted before the handler returns. */
+  const later = (res: HttpResponse, work: () => Promise<void>) => {
+    res.onAborted(() => {
+      res.aborted = true;
+    });
+    work().catch((err: unknown) => {
+      log.error({ err }, 'edge request failed');
+      fail(res, 500, 'internal error');
+    });
+  };
+
+  const flightsJson = (bbox: BBox | null): string => {
+    const parts: string[] = [];
+    for (const t of board.tracks()) {
+      if (bbox === null || bboxContains(bbox, t.lon, t.lat)) parts.push(board.json(t.icao24) as string);
+    }
+    return `{"ts":${now()},"count":${parts.length},"flights":[${parts.join(',')}]}`;
+  };
+
+  /**
+   * A throw inside a uWS handler takes the whole process down (the native side terminates), so
+   * every handler answers 500 instead. Handlers that continue asynchronously use `later`.
+   */
+  type Handler = (res: HttpResponse, req: HttpRequest) => void;
+  const guard =
+    (handler: Handler): Handler =>
+    (res, req) => {
+      try {
+        handler(res, req);
+      } catch (err) {
+        log.error({ err }, 'edge handler failed');
+        if (!res.answered) fail(res, 500, 'internal error');
+      }
+    };
+  const route = (pattern: string, handler: Handler) => app.get(pattern, guard(handler));
+
+  route('/healthz', (res) => json(res, 200, '{"status":"ok"}'));
+
+  route('/readyz', (res, req) => {
+    if (front(res, req, []) === null) return;
+    later(res, async () => {
+      const checks: Record<string, boolean> = {};
+      await Promise.all(
+        Object.entries(options.readiness ?? {}).map(async ([name, fn]) => {
+          checks[name] = await withTimeout(Promise.resolve().then(fn), READY_TIMEOUT_MS).catch(() => false);
+        }),
+      );
+      const ready = Object.values(checks).every(Boolean);
+      json(res, ready ? 200 : 503, JSON.stringify({ ready, checks }));
+    });
+  });
+
+  route('/metrics', (res, req) => {
+    if (front(res, req, []) === null) return;
+    later(res, async () => {
+      const text = await metrics.registry.metrics();
+      reply(res, 200, metrics.registry.contentType, text, { 'cache-control': 'no-store' });
+    });
+  });
+
+  route('/flights', (res, req) => {
+    const q = front(res, req, ['bbox']);
+    if (q === null) return;
+    const bbox = checkBboxQuery(q.bbox);
+    if (check(res, bbox)) json(res, 200, flightsJson(bbox.value));
+  });
+
+  route('/flights/:icao24', (res, req) => {
+    const q = front(res, req, []);
+    if (q === null) return;
+    const id = checkIcao24(req.getParameter(0) ?? '');
+    if (!check(res, id)) return;
+    const flight = board.json(id.value);
+    if (flight === undefined) return fail(res, 404, `no aircraft ${id.value} on the board`);
+    json(res, 200, `{"flight":${flight},"trail":${JSON.stringify(board.trail(id.value) ?? [])}}`);
+  });
+
+  route('/anomalies', (res, req) => {
+    const q = front(res, req, ['since', 'type', 'limit']);
+    if (q === null) return;
+    const aq = checkAnomalyQuery(q);
+    if (!check(res, aq)) return;
+    const history = options.history;
+    if (history === undefined)
+      return json(res, 200, JSON.stringify({ anomalies: fanout.anomalies.query(aq.value) }));
+    later(res, async () => {
+      try {
+        json(res, 200, JSON.stringify({ anomalies: await history.anomalies(aq.value) }));
+      } catch (err) {
+        log.warn({ err }, 'anomalies query failed');
+        fail(res, 503, 'database unavailable');
+      }
+    });
+  });
+
+  route('/history/:icao24', (res, req) => {
+    const q = front(res, req, ['from', 'to']);
+    if (q === null) return;
+    const id = checkIcao24(req.getParameter(0) ?? '');
+    if (!check(res, id)) return;
+    const range = checkHistoryRange(q, now());
+    if (!check(res, range)) return;
+    const history = options.history;
+    if (history === undefined) return fail(res, 503, 'history needs a database (DATABASE_URL is not set)');
+    later(res, async () => {
+      let line: object | null;
+      try {
+        line = await history.flightTrack(id.value, range.value.fromMs, range.value.toMs);
+      } catch (err) {
+        log.warn({ err }, 'history query failed');
+        return fail(res, 503, 'database unavailable');
+      }
+      if (line === null) fail(res, 404, `no history for ${id.value} in that range`);
+      else reply(res, 200, 'application/geo+json', JSON.stringify(line), { 'cache-control': 'no-store' });
+    });
+  });
+
+  route('/airports', (res, req) => {
+    const q = front(res, req, ['bbox']);
+    if (q === null) return;
+    const bbox = checkBboxQuery(q.bbox);
+    if (!check(res, bbox)) return;
+    later(res, async () => {
+      airports ??= AirportIndex.load(airportsFile);
+      let index: AirportIndex;
+      try {
+        index = await airports;
+      } catch (err) {
+        airports = null; // try again next time (the file may be generated meanwhile)
+        log.warn({ err, airportsFile }, 'airports not loaded');
+        return fail(res, 503, `airports not loaded from ${airportsFile}`);
+      }
+      reply(res, 200, 'application/geo+json', index.collection(bbox.value), {
+        'cache-control': 'max-age=3600',
+      });
+    });
+  });
+
+  let nextSocketId = 0;
+  app.ws<SocketData>('/ws/flights', {
+    compression: compress ? uWS.SHARED_COMPRESSOR : uWS.DISABLED,
+    maxPayloadLength: WS_MAX_CLIENT_MESSAGE_BYTES,
+    // Our own limit (limits.softBytes) stops publishing to a slow socket well before this;
+    // this is the hard cap for what still reaches it (anomaly frames, a snapshot).
+    maxBackpressure: limits.softBytes * 8,
+    idleTimeout: 120,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) =>
+      guard(() => {
+        if (front(res, req, []) === null) return;
+        res.upgrade<SocketData>(
+          { id: nextSocketId++ },
+          req.getHeader('sec-websocket-key'),
+          req.getHeader('sec-websocket-protocol'),
+          req.getHeader('sec-websocket-extensions'),
+          context,
+        );
+      })(res, req),
+    open: (ws) => {
+      ws.subscribe(ANOMALY_TOPIC);
+      fanout.open(ws);
+    },
+    message: (ws, message, isBinary) => fanout.message(ws, message, isBinary),
+    drain: (ws) => fanout.drain(ws),
+    close: (ws) => fanout.close(ws),
+  });
+
+  route('/*', (res, req) => {
+    if (req.getUrl().length > MAX_URL_CHARS)
+      return fail(res, 414, `URL longer than ${MAX_URL_CHARS} characters`);
+    const q = parseQuery(req.getQuery() ?? '', []);
+    if (!q.ok && !authorized(req, {})) return fail(res, 401, 'missing or wrong token');
+    if (!authorized(req, q.ok ? q.value : {})) return fail(res, 401, 'missing or wrong token');
+    const path = req.getUrl();
+    later(res, async () => {
+      const file = await ui.serve(path);
+      reply(res, file.status, file.contentType, file.body, { 'cache-control': file.cacheControl });
+    });
+  });
+  app.any(
+    '/*',
+    guard((res) => fail(res, 405, 'only GET is supported')),
+  );
+
+  const listenSocket = await new Promise<us_listen_socket>((resolveListen, reject) => {
+    app.listen(host, options.port ?? 8000, (s) => {
+      if (s) resolveListen(s);
+      else
+        reject(
+          new Error(
+            `edge could not listen on ${host}:${options.port ?? 8000} (port in use or address not local)`,
+          ),
+        );
+    });
+  });
+  const port = uWS.us_socket_local_port(listenSocket as never);
+
+  const tick = () => {
+    try {
+      fanout.tick();
+    } catch (err) {
+      log.error({ err }, 'edge tick failed');
+    }
+  };
+  const timer = options.autoTick === false ? null : setInterval(tick, Math.round(1000 / tickHz));
+  log.info({ host, port, tickHz, auth: token !== '' }, 'edge listening');
+
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    board,
+    metrics,
+    fanout,
+    publishAnomaly: (event) => {
+      fanout.publishAnomaly(event);
+    },
+    tick,
+    close: async () => {
+      if (timer !== null) clearInterval(timer);
+      uWS.us_listen_socket_close(listenSocket);
+      (app as unknown as { close?: () => void }).close?.();
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolveP, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolveP(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
