@@ -35,7 +35,6 @@ describe('PostgisSink', () => {
     });
     const nulls = historyRow({
       icao24: 'a1a1a2',
-      callsign: null,
       baro_alt_m: null,
       geo_alt_m: null,
       speed_ms: null,
