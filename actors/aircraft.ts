@@ -1,0 +1,171 @@
+import type {
+  AnomalyEvent,
+  AnomalyType,
+  FlightEnvelope,
+  HistoryRow,
+  Track,
+} from '../runtime/contract/index.ts';
+import { roundTrack } from '../runtime/contract/index.ts';
+import { type AirportIndex, NearestAirportCache } from './airports.ts';
+import type { DetectorOptions } from './defaults.ts';
+import { FILTER, TrackFilter } from './kalman.ts';
+import { EmergencySquawkMachine } from './machines/emergency-squawk.ts';
+import { GoAroundMachine } from './machines/go-around.ts';
+import { RapidDescentMachine } from './machines/rapid-descent.ts';
+import { SignalLostMachine } from './machines/signal-lost.ts';
+import { newObservation, type Observation } from './observation.ts';
+import { GATE, type GateCode, OrderGate } from './order-gate.ts';
+
+const NO_ANOMALIES: readonly AnomalyType[] = Object.freeze([]);
+
+/**
+ * Everything one aircraft knows, as a pure object: order gate -> Kalman -> nearest airport ->
+ * anomaly machines. No I/O, no clock: the nact actor and the benchmark's plain Map loop both
+ * drive exactly this. Events accumulate in `events` until the caller takes them.
+ */
+export class AircraftCore {
+  readonly events: AnomalyEvent[] = [];
+  readonly gate: OrderGate;
+  readonly filter: TrackFilter;
+  private readonly airport: NearestAirportCache;
+  private readonly obs: Observation;
+  private readonly rapid: RapidDescentMachine;
+  private readonly goAround: GoAroundMachine;
+  private readonly emergency: EmergencySquawkMachine;
+  private readonly signal: SignalLostMachine;
+  private originCountry: string | null = null;
+  private lastEnv: FlightEnvelope | null = null;
+  private anomalyList: readonly AnomalyType[] = NO_ANOMALIES;
+  private anomalyMask = 0;
+
+  constructor(
+    readonly icao24: string,
+    opts: DetectorOptions,
+    airports: AirportIndex,
+  ) {
+    this.gate = new OrderGate(opts);
+    this.filter = new TrackFilter(opts);
+    this.airport = new NearestAirportCache(airports, opts.airportRadiusM);
+    this.obs = newObservation(icao24);
+    this.rapid = new RapidDescentMachine(opts);
+    this.goAround = new GoAroundMachine(opts);
+    this.emergency = new EmergencySquawkMachine(opts);
+    this.signal = new SignalLostMachine(opts);
+  }
+
+  /** One validated envelope. Returns the gate's verdict; machines run only on accepted fixes. */
+  update(env: FlightEnvelope): GateCode {
+    const code = this.gate.check(env.ts, env.lat, env.lon);
+    if (code !== GATE.ACCEPTED && code !== GATE.RESET) return code;
+    this.lastEnv = env;
+    const f = this.filter;
+    const alt = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
+    const fc = f.update(
+      env.ts,
+      env.lat,
+      env.lon,
+      alt,
+      env.speed_ms ?? Number.NaN,
+      env.track_deg ?? Number.NaN,
+      env.vrate_ms ?? Number.NaN,
+      env.pos_source ?? 0,
+      code === GATE.RESET,
+    );
+    if (fc === FILTER.INITIALISED || fc === FILTER.REINITIALISED) this.rapid.resetWindow();
+
+    const o = this.obs;
+    if (env.callsign) o.callsign = env.callsign;
+    if (env.origin_country) this.originCountry = env.origin_country;
+    o.tsMs = env.ts;
+    o.lat = f.lat;
+    o.lon = f.lon;
+    o.altM = f.altM;
+    o.vrateMs = f.vrateMs;
+    o.onGround = env.on_ground;
+    o.squawk = env.squawk ?? null;
+    this.airport.at(o.lat, o.lon);
+    o.airport = this.airport.airport;
+    o.airportDistM = this.airport.distM;
+
+    const out = this.events;
+    this.signal.update(o, out);
+    this.emergency.update(o, out);
+    this.rapid.update(o, out);
+    this.goAround.update(o, out);
+    return code;
+  }
+
+  /** The feed clock moved on (stream time): only signal_lost cares. */
+  tick(feedTsMs: number): void {
+    this.signal.tick(feedTsMs, this.events);
+  }
+
+  /** ms of the last accepted update, -1 before any. */
+  get lastTsMs(): number {
+    return this.gate.lastTsMs;
+  }
+
+  /** The board's view after the last accepted update (contract section 6, rounded). */
+  track(): Track {
+    const o = this.obs;
+    const f = this.filter;
+    const env = this.lastEnv as FlightEnvelope;
+    const hasVel = env.speed_ms != null || f.speedMs > 0;
+    return roundTrack({
+      icao24: this.icao24,
+      callsign: o.callsign,
+      origin_country: this.originCountry,
+      lat: o.lat,
+      lon: o.lon,
+      alt_m: Number.isNaN(o.altM) ? null : o.altM,
+      speed_ms: hasVel ? f.speedMs : null,
+      track_deg: hasVel ? f.trackDeg : null,
+      vrate_ms: Number.isNaN(o.vrateMs) ? null : o.vrateMs,
+      on_ground: o.onGround,
+      squawk: o.squawk,
+      ts: o.tsMs,
+      anomalies: this.anomalies() as Track['anomalies'],
+    });
+  }
+
+  /** The history row for an accepted envelope: raw values plus the smoothed position. */
+  historyRow(env: FlightEnvelope): HistoryRow {
+    const o = this.obs;
+    return {
+      icao24: env.icao24,
+      callsign: o.callsign,
+      ts: env.ts,
+      lat: env.lat,
+      lon: env.lon,
+      baro_alt_m: env.baro_alt_m ?? null,
+      geo_alt_m: env.geo_alt_m ?? null,
+      speed_ms: env.speed_ms ?? null,
+      track_deg: env.track_deg ?? null,
+      vrate_ms: env.vrate_ms ?? null,
+      on_ground: env.on_ground,
+      squawk: env.squawk ?? null,
+      smooth_lat: Math.round(o.lat * 1e6) / 1e6,
+      smooth_lon: Math.round(o.lon * 1e6) / 1e6,
+      smooth_alt_m: Number.isNaN(o.altM) ? null : Math.round(o.altM * 10) / 10,
+    };
+  }
+
+  /** Open anomaly types (plus a recent go-around); the same frozen array while nothing changes. */
+  anomalies(): readonly AnomalyType[] {
+    const mask =
+      (this.rapid.open ? 1 : 0) |
+      (this.goAround.flagged(this.obs.tsMs) ? 2 : 0) |
+      (this.emergency.open ? 4 : 0) |
+      (this.signal.open ? 8 : 0);
+    if (mask !== this.anomalyMask) {
+      const list: AnomalyType[] = [];
+      if (mask & 1) list.push('rapid_descent');
+      if (mask & 2) list.push('go_around');
+      if (mask & 4) list.push('emergency_squawk');
+      if (mask & 8) list.push('signal_lost');
+      this.anomalyMask = mask;
+      this.anomalyList = mask === 0 ? NO_ANOMALIES : Object.freeze(list);
+    }
+    return this.anomalyList;
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AirportIndex, type AirportRef, NearestAirportCache } from './airports.ts';
+import { haversineM } from './geo.ts';
+
+const index = AirportIndex.fromGeoJSON(
+  readFileSync(new URL('../fixtures/airports.geojson', import.meta.url), 'utf8'),
+);
+
+function linearNearest(airports: readonly AirportRef[], lat: number, lon: number, radiusM: number) {
+  let best: AirportRef | null = null;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const a of airports) {
+    const d = haversineM(lat, lon, a.lat, a.lon);
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+    }
+  }
+  return bestD <= radiusM ? best : null;
+}
+
+describe('AirportIndex', () => {
+  it('finds JFK from over Jamaica Bay with its elevation, and KDEN at 1,655 m', () => {
+    const [jfk] = index.nearest(40.62, -73.8, 1, 50_000);
+    expect(jfk.airport.ident).toBe('KJFK');
+    expect(jfk.distM).toBeLessThan(5_000);
+    const [den] = index.nearest(39.86, -104.67, 1, 50_000);
+    expect(den.airport.ident).toBe('KDEN');
+    expect(den.airport.elevationM).toBeCloseTo(1655.4, 1);
+  });
+
+  it('returns nothing beyond the radius (mid-Atlantic)', () => {
+    expect(index.nearest(35, -40, 1, 50_000)).toEqual([]);
+  });
+
+  it('agrees with a linear scan (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -60, max: 70, noNaN: true }),
+        fc.double({ min: -180, max: 180, noNaN: true }),
+        (lat, lon) => {
+          const hit = index.nearest(lat, lon, 1, 50_000)[0]?.airport ?? null;
+          const want = linearNearest(index.airports, lat, lon, 50_000);
+          expect(hit?.ident ?? null).toBe(want?.ident ?? null);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('NearestAirportCache', () => {
+  it('gives the same answer as a fresh search on every step of random walks over dense airspace', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 39.5, max: 41.5, noNaN: true }),
+        fc.double({ min: -75, max: -72.5, noNaN: true }),
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+            fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+          ),
+          {
+            maxLength: 60,
+          },
+        ),
+        (lat0, lon0, steps) => {
+          const cache = new NearestAirportCache(index, 20_000);
+          let lat = lat0;
+          let lon = lon0;
+          for (const [dLat, dLon] of steps) {
+            lat += dLat;
+            lon += dLon;
+            cache.at(lat, lon);
+            expect(cache.airport?.ident ?? null).toBe(
+              linearNearest(index.airports, lat, lon, 20_000)?.ident ?? null,
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

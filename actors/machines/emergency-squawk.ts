@@ -1,0 +1,74 @@
+import type { AnomalyEvent } from '../../runtime/contract/index.ts';
+import type { DetectorOptions } from '../defaults.ts';
+import type { Observation } from '../observation.ts';
+import { anomalyEvent } from './event.ts';
+
+/** Transponder codes that declare an emergency. */
+export const EMERGENCY_SQUAWKS: Readonly<Record<string, string>> = {
+  '7500': 'unlawful interference',
+  '7600': 'radio failure',
+  '7700': 'general emergency',
+};
+
+/**
+ * emergency_squawk: 7500/7600/7700 in `emergencyOpenUpdates` consecutive accepted updates opens a
+ * critical event (started at the first of them); `emergencyCloseUpdates` updates without closes it
+ * (ended at the first of those). A single-update blip is a typo or a transponder glitch, not news.
+ */
+export class EmergencySquawkMachine {
+  open = false;
+  private run = 0; // consecutive updates with (closed) or without (open) an emergency code
+  private runStartTs = 0;
+  private startedAt = 0;
+  private detectedAt = 0;
+  private codes: string[] = [];
+
+  constructor(
+    private readonly opts: Pick<DetectorOptions, 'emergencyOpenUpdates' | 'emergencyCloseUpdates'>,
+  ) {}
+
+  update(o: Observation, out: AnomalyEvent[]): void {
+    const code = o.squawk;
+    const emergency = code !== null && EMERGENCY_SQUAWKS[code] !== undefined;
+    if (!this.open) {
+      if (!emergency) {
+        this.run = 0;
+        return;
+      }
+      if (this.run === 0) this.runStartTs = o.tsMs;
+      this.run++;
+      if (this.run < this.opts.emergencyOpenUpdates) return;
+      this.open = true;
+      this.run = 0;
+      this.startedAt = this.runStartTs;
+      this.detectedAt = o.tsMs;
+      this.codes = [code];
+      out.push(this.event(o, 'open', null));
+      return;
+    }
+    if (emergency) {
+      this.run = 0;
+      if (!this.codes.includes(code)) this.codes.push(code);
+      return;
+    }
+    if (this.run === 0) this.runStartTs = o.tsMs;
+    this.run++;
+    if (this.run < this.opts.emergencyCloseUpdates) return;
+    this.open = false;
+    this.run = 0;
+    out.push(this.event(o, 'closed', this.runStartTs));
+  }
+
+  private event(o: Observation, phase: 'open' | 'closed', endedAt: number | null): AnomalyEvent {
+    const squawk = this.codes[0];
+    return anomalyEvent(
+      'emergency_squawk',
+      phase,
+      'critical',
+      o,
+      { startedAt: this.startedAt, detectedAt: this.detectedAt, endedAt },
+      o.airport?.ident ?? null,
+      { squawk, meaning: EMERGENCY_SQUAWKS[squawk], squawks: [...this.codes] },
+    );
+  }
+}

@@ -1,0 +1,106 @@
+import type { AnomalyEvent } from '../../runtime/contract/index.ts';
+import { type AirportRef, elevationOf } from '../airports.ts';
+import type { DetectorOptions } from '../defaults.ts';
+import type { Observation } from '../observation.ts';
+import { anomalyEvent, round1 } from './event.ts';
+
+type Opts = Pick<
+  DetectorOptions,
+  | 'approachRadiusM'
+  | 'approachMaxHeightM'
+  | 'approachDescentRateMs'
+  | 'lowPointRadiusM'
+  | 'goAroundMaxLowHeightM'
+  | 'goAroundMinClimbM'
+  | 'approachMinDescentM'
+  | 'goAroundFlagS'
+>;
+
+/**
+ * go_around (contract section 4). IDLE -> APPROACH when within `approachRadiusM` of the nearest
+ * airport, below `approachMaxHeightM` over its elevation and descending. In APPROACH the lowest
+ * point within `lowPointRadiusM` is tracked (height over that airport: a high airport such as KDEN
+ * counts from its own 1,655 m, not from sea level). A low point under `goAroundMaxLowHeightM`
+ * followed by a climb of `goAroundMinClimbM` without ground contact is a go-around: one event,
+ * emitted closed. Ground contact (landing, touch-and-go) ends the approach silently, and so does
+ * leaving the airport's zone.
+ */
+export class GoAroundMachine {
+  private approaching = false;
+  private startAltM = 0;
+  private lowAltM = Number.POSITIVE_INFINITY;
+  private lowTsMs = 0;
+  private lowLat = 0;
+  private lowLon = 0;
+  private lowAirport: AirportRef | null = null;
+  private flagUntilMs = -1;
+
+  constructor(private readonly opts: Opts) {}
+
+  /** True for `goAroundFlagS` after a detection (the Track lists it meanwhile). */
+  flagged(tsMs: number): boolean {
+    return tsMs <= this.flagUntilMs;
+  }
+
+  update(o: Observation, out: AnomalyEvent[]): void {
+    const alt = o.altM;
+    if (Number.isNaN(alt)) return;
+    if (o.onGround) {
+      this.approaching = false; // landed, or touched and went: not a go-around
+      return;
+    }
+    const ap = o.airport;
+    const op = this.opts;
+    const inZone = ap !== null && o.airportDistM <= op.approachRadiusM;
+    const height = alt - elevationOf(ap);
+    if (!this.approaching) {
+      if (inZone && height < op.approachMaxHeightM && o.vrateMs < -op.approachDescentRateMs) {
+        this.approaching = true;
+        this.startAltM = alt;
+        this.lowAltM = Number.POSITIVE_INFINITY;
+        this.lowAirport = null;
+      } else return;
+    }
+    if (!inZone || height > op.approachMaxHeightM) {
+      this.approaching = false; // flew away or climbed out without getting low: no event
+      return;
+    }
+    if (o.airportDistM <= op.lowPointRadiusM && alt < this.lowAltM) {
+      this.lowAltM = alt;
+      this.lowTsMs = o.tsMs;
+      this.lowLat = o.lat;
+      this.lowLon = o.lon;
+      this.lowAirport = ap;
+    }
+    const low = this.lowAirport;
+    if (low === null) return;
+    const lowHeight = this.lowAltM - elevationOf(low);
+    const climb = alt - this.lowAltM;
+    if (
+      lowHeight < op.goAroundMaxLowHeightM &&
+      this.startAltM - this.lowAltM >= op.approachMinDescentM &&
+      climb >= op.goAroundMinClimbM
+    ) {
+      this.approaching = false;
+      this.flagUntilMs = o.tsMs + op.goAroundFlagS * 1000;
+      out.push(
+        anomalyEvent(
+          'go_around',
+          'closed',
+          'warning',
+          { icao24: o.icao24, callsign: o.callsign, lat: this.lowLat, lon: this.lowLon, altM: this.lowAltM },
+          { startedAt: this.lowTsMs, detectedAt: o.tsMs, endedAt: o.tsMs },
+          low.ident,
+          {
+            airport_elevation_m: round1(elevationOf(low)),
+            lowest_height_m: round1(lowHeight),
+            climb_m: round1(climb),
+            detected_lat: o.lat,
+            detected_lon: o.lon,
+            detected_alt_m: round1(alt),
+          },
+        ),
+      );
+    }
+  }
+}

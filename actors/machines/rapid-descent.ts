@@ -1,0 +1,160 @@
+import type { AnomalyEvent, Severity } from '../../runtime/contract/index.ts';
+import { elevationOf } from '../airports.ts';
+import type { DetectorOptions } from '../defaults.ts';
+import { FPM_MS } from '../defaults.ts';
+import type { Observation } from '../observation.ts';
+import { anomalyEvent, round1 } from './event.ts';
+
+/** At most one window sample per this many ms: bounds the ring however often updates come. */
+const SAMPLE_EVERY_MS = 2_000;
+
+type Opts = Pick<
+  DetectorOptions,
+  | 'rapidDescentRateMs'
+  | 'rapidDescentCriticalRateMs'
+  | 'rapidDescentWindowS'
+  | 'rapidDescentMinStartHeightM'
+  | 'rapidDescentCalmRateMs'
+  | 'rapidDescentCalmS'
+>;
+
+/**
+ * rapid_descent: the smoothed altitude lost over a sliding window (default 60 s), divided by the
+ * window, above `rapidDescentRateMs` (4,000 ft/min), with the window starting at least
+ * `rapidDescentMinStartHeightM` over the nearest airport (sea level when none is near). Warning;
+ * critical beyond 6,000 ft/min. Closes after `rapidDescentCalmS` of descent slower than 1,000 ft/min.
+ *
+ * The window is a ring of (ts, alt) samples in one Float64Array; samples older than the newest one
+ * at or before "now - window" are dropped, so each update costs O(1) amortised.
+ */
+export class RapidDescentMachine {
+  open = false;
+  private readonly ring: Float64Array; // [ts0, alt0, ts1, alt1, ...]
+  private readonly cap: number;
+  private head = 0; // index of the oldest sample
+  private count = 0;
+  private startedAt = 0;
+  private detectedAt = 0;
+  private severity: Severity = 'warning';
+  private maxRateMs = 0;
+  private calmSinceMs = Number.NaN;
+  private startHeightM = 0;
+  private refElevationM = 0;
+
+  constructor(private readonly opts: Opts) {
+    // One sample per SAMPLE_EVERY_MS over the window, plus the base sample and slack.
+    this.cap = Math.ceil((opts.rapidDescentWindowS * 1000) / SAMPLE_EVERY_MS) + 4;
+    this.ring = new Float64Array(this.cap * 2);
+  }
+
+  /** Forget the window (the track was re-initialised: altitudes before and after do not compare). */
+  resetWindow(): void {
+    this.count = 0;
+    this.head = 0;
+  }
+
+  update(o: Observation, out: AnomalyEvent[]): void {
+    const alt = o.altM;
+    if (Number.isNaN(alt)) return;
+    const now = o.tsMs;
+    const windowMs = this.opts.rapidDescentWindowS * 1000;
+    this.push(now, alt);
+
+    // Drop samples older than the newest one at or before the window start.
+    const cutoff = now - windowMs;
+    const r = this.ring;
+    while (this.count >= 2 && r[((this.head + 1) % this.cap) * 2] <= cutoff) {
+      this.head = (this.head + 1) % this.cap;
+      this.count--;
+    }
+    const baseTs = r[this.head * 2];
+    const haveWindow = this.count >= 2 && baseTs <= cutoff;
+    const rateMs = haveWindow ? (r[this.head * 2 + 1] - alt) / ((now - baseTs) / 1000) : Number.NaN;
+
+    if (!this.open) {
+      if (!haveWindow || o.onGround || !(rateMs > this.opts.rapidDescentRateMs)) return;
+      const elevation = elevationOf(o.airport);
+      const startHeight = r[this.head * 2 + 1] - elevation;
+      if (startHeight < this.opts.rapidDescentMinStartHeightM) return;
+      this.open = true;
+      this.startedAt = this.descentStart();
+      this.detectedAt = now;
+      this.maxRateMs = rateMs;
+      this.startHeightM = startHeight;
+      this.refElevationM = elevation;
+      this.calmSinceMs = Number.NaN;
+      this.severity = rateMs > this.opts.rapidDescentCriticalRateMs ? 'critical' : 'warning';
+      out.push(this.event(o, 'open', null, rateMs));
+      return;
+    }
+
+    if (rateMs > this.maxRateMs) this.maxRateMs = rateMs;
+    if (this.severity === 'warning' && rateMs > this.opts.rapidDescentCriticalRateMs) {
+      // Same id, so downstream upserts the open event; marked so metrics do not count it twice.
+      this.severity = 'critical';
+      out.push(this.event(o, 'open', null, rateMs, 'warning'));
+    }
+    const instant = Number.isNaN(o.vrateMs) ? -rateMs : o.vrateMs;
+    if (o.onGround || instant > -this.opts.rapidDescentCalmRateMs) {
+      if (Number.isNaN(this.calmSinceMs)) this.calmSinceMs = now;
+      if (now - this.calmSinceMs >= this.opts.rapidDescentCalmS * 1000) {
+        this.open = false;
+        out.push(this.event(o, 'closed', this.calmSinceMs, rateMs));
+      }
+    } else {
+      this.calmSinceMs = Number.NaN;
+    }
+  }
+
+  /** The first window sample after which the aircraft descended faster than the calm rate. */
+  private descentStart(): number {
+    const r = this.ring;
+    for (let k = 0; k + 1 < this.count; k++) {
+      const i = ((this.head + k) % this.cap) * 2;
+      const j = ((this.head + k + 1) % this.cap) * 2;
+      if ((r[i + 1] - r[j + 1]) / ((r[j] - r[i]) / 1000) > this.opts.rapidDescentCalmRateMs) return r[i];
+    }
+    return r[this.head * 2];
+  }
+
+  private push(ts: number, alt: number): void {
+    const r = this.ring;
+    if (this.count > 0) {
+      const newest = (this.head + this.count - 1) % this.cap;
+      if (ts - r[newest * 2] < SAMPLE_EVERY_MS) return;
+    }
+    if (this.count === this.cap) {
+      this.head = (this.head + 1) % this.cap;
+      this.count--;
+    }
+    const i = (this.head + this.count) % this.cap;
+    r[i * 2] = ts;
+    r[i * 2 + 1] = alt;
+    this.count++;
+  }
+
+  private event(
+    o: Observation,
+    phase: 'open' | 'closed',
+    endedAt: number | null,
+    rateMs: number,
+    escalatedFrom?: Severity,
+  ): AnomalyEvent {
+    return anomalyEvent(
+      'rapid_descent',
+      phase,
+      this.severity,
+      o,
+      { startedAt: this.startedAt, detectedAt: this.detectedAt, endedAt },
+      o.airport?.ident ?? null,
+      {
+        rate_fpm: Number.isNaN(rateMs) ? null : Math.round(rateMs / FPM_MS),
+        max_rate_fpm: Math.round(this.maxRateMs / FPM_MS),
+        window_s: this.opts.rapidDescentWindowS,
+        start_height_m: round1(this.startHeightM),
+        reference_elevation_m: round1(this.refElevationM),
+        ...(escalatedFrom ? { escalated_from: escalatedFrom } : {}),
+      },
+    );
+  }
+}

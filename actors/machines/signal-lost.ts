@@ -1,0 +1,72 @@
+import type { AnomalyEvent } from '../../runtime/contract/index.ts';
+import type { DetectorOptions } from '../defaults.ts';
+import type { Observation } from '../observation.ts';
+import { anomalyEvent } from './event.ts';
+
+/**
+ * signal_lost: an airborne aircraft with no accepted update for `signalLostAfterS` while the feed
+ * as a whole still advances (the router's feed clock, delivered by `tick`). Info; started at the
+ * last update, closed by the next accepted update. Nothing here reads a clock: time is the
+ * stream's, so a file replay reports exactly what the live pipeline would.
+ */
+export class SignalLostMachine {
+  open = false;
+  private lastTsMs = -1;
+  private lastAirborne = false;
+  private detectedAt = 0;
+  private last = { icao24: '', callsign: null as string | null, lat: 0, lon: 0, altM: Number.NaN };
+  private airport: string | null = null;
+
+  constructor(private readonly opts: Pick<DetectorOptions, 'signalLostAfterS'>) {}
+
+  /** An accepted update: closes an open event, and remembers where the aircraft was last seen. */
+  update(o: Observation, out: AnomalyEvent[]): void {
+    if (this.open) {
+      this.open = false;
+      out.push(
+        anomalyEvent(
+          'signal_lost',
+          'closed',
+          'info',
+          this.last,
+          { startedAt: this.lastTsMs, detectedAt: this.detectedAt, endedAt: o.tsMs },
+          this.airport,
+          { silent_s: Math.round((o.tsMs - this.lastTsMs) / 1000), resumed_lat: o.lat, resumed_lon: o.lon },
+        ),
+      );
+    }
+    this.lastTsMs = o.tsMs;
+    this.lastAirborne = !o.onGround;
+    const l = this.last;
+    l.icao24 = o.icao24;
+    l.callsign = o.callsign;
+    l.lat = o.lat;
+    l.lon = o.lon;
+    l.altM = o.altM;
+    this.airport = o.airport?.ident ?? null;
+  }
+
+  /** The feed clock advanced to `feedTsMs` (ms): opens the event if this aircraft has gone quiet. */
+  tick(feedTsMs: number, out: AnomalyEvent[]): void {
+    if (this.open || this.lastTsMs < 0 || !this.lastAirborne) return;
+    if (feedTsMs - this.lastTsMs < this.opts.signalLostAfterS * 1000) return;
+    this.open = true;
+    this.detectedAt = feedTsMs;
+    out.push(
+      anomalyEvent(
+        'signal_lost',
+        'open',
+        'info',
+        this.last,
+        { startedAt: this.lastTsMs, detectedAt: feedTsMs, endedAt: null },
+        this.airport,
+        { silent_s: Math.round((feedTsMs - this.lastTsMs) / 1000) },
+      ),
+    );
+  }
+
+  /** ms of the last accepted update (-1 before any): the router's timer wheel keys on it. */
+  get lastUpdateTsMs(): number {
+    return this.lastTsMs;
+  }
+}
