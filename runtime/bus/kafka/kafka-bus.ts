@@ -12,7 +12,6 @@ import type {
   TopicSpec,
   Watermarks,
 } from '../bus.ts';
-import { tpKey } from '../bus.ts';
 import { minus } from '../embedded/assignor.ts';
 
 const { Kafka: KafkaClient, logLevel, ConfigResourceTypes, CompressionTypes } = kafkajs;

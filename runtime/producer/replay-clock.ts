@@ -1,0 +1,53 @@
+import type { FlightEnvelope } from '../contract/envelope.ts';
+
+/** Between two passes of a looped file the recorded time goes on by this much. */
+export const LOOP_GAP_MS = 1_000;
+
+/**
+ * Maps recorded time to wall time and to published time. The recording's spacing is kept in the
+ * published `ts` (so speeds and climb rates stay physical) and scaled by `speed` in wall time; the
+ * first record is published "now". Loops continue the recorded timeline (`loopOffsetMs`) so each
+ * aircraft's ts keeps increasing. Pure: the wall start is passed in.
+ */
+export class ReplayClock {
+  private firstTs: number | null = null;
+  /** Added to recorded ts in the current pass. */
+  loopOffsetMs = 0;
+  private maxTsThisPass = Number.NEGATIVE_INFINITY;
+  private minTsThisPass = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly wallStartMs: number,
+    private readonly speed: number,
+  ) {
+    if (!(speed > 0)) throw new Error(`replay speed must be > 0, got ${speed}`);
+  }
+
+  /** Wall time at which a record with recorded `ts` is due. */
+  dueMs(ts: number): number {
+    this.firstTs ??= ts;
+    this.maxTsThisPass = Math.max(this.maxTsThisPass, ts);
+    this.minTsThisPass = Math.min(this.minTsThisPass, ts);
+    return this.wallStartMs + (ts + this.loopOffsetMs - this.firstTs) / this.speed;
+  }
+
+  /** The envelope as published: times shifted so the first record's ts is the wall start. */
+  shift(env: FlightEnvelope): FlightEnvelope {
+    this.firstTs ??= env.ts;
+    const d = this.wallStartMs - this.firstTs + this.loopOffsetMs;
+    return {
+      ...env,
+      ts: env.ts + d,
+      last_contact: env.last_contact == null ? env.last_contact : env.last_contact + d,
+      source: 'replay',
+    };
+  }
+
+  /** Starts the next pass right after the last recorded fix of this one. */
+  nextPass(): void {
+    if (this.maxTsThisPass === Number.NEGATIVE_INFINITY) return;
+    this.loopOffsetMs += this.maxTsThisPass - this.minTsThisPass + LOOP_GAP_MS;
+    this.maxTsThisPass = Number.NEGATIVE_INFINITY;
+    this.minTsThisPass = Number.POSITIVE_INFINITY;
+  }
+}
