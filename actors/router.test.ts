@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { FlightEnvelope } from '../runtime/contract/index.ts';
+import { createMetrics } from '../runtime/metrics/metrics.ts';
+import { AirportIndex } from './airports.ts';
+import { memoryPorts } from './memory-ports.ts';
+import { createFlightRouter, type FlightRouterConfig } from './router.ts';
+import { flight } from './scenario.ts';
+
+const airports = AirportIndex.fromGeoJSON(
+  readFileSync(new URL('../fixtures/airports.geojson', import.meta.url), 'utf8'),
+);
+const cruise = (lat: number) => ({ lat, lon: -71.5, altM: 9_000, speedMs: 220, trackDeg: 240 });
+
+async function metric(
+  m: ReturnType<typeof createMetrics>,
+  name: string,
+  labels: Record<string, string> = {},
+) {
+  const got = await m.registry.getSingleMetric(`skysentinel_${name}`)?.get();
+  const v = got?.values.find((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val));
+  return v?.value ?? 0;
+}
+
+function setup(extra: Partial<FlightRouterConfig> = {}) {
+  const ports = memoryPorts();
+  const metrics = createMetrics();
+  const router = createFlightRouter({ ports, metrics, airports, ...extra });
+  return { ports, metrics, router };
+}
+
+describe('FlightRouter', () => {
+  it('routes updates to one actor per aircraft and hands tracks, history rows and counts to the ports', async () => {
+    const { ports, metrics, router } = setup();
+    const a = flight('aa0001', cruise(41), [{ durationS: 50 }]);
+    const b = flight('bb0002', cruise(42), [{ durationS: 50 }]);
+    for (let i = 0; i < a.length; i++) {
+      router.dispatch(a[i]);
+      router.dispatch(b[i]);
+    }
+    router.dispatch(a[a.length - 1]); // duplicate
+    router.dispatch(a[2]); // out of order
+    await router.drain();
+    expect(router.activeCount).toBe(2);
+    expect(ports.rows).toHaveLength(a.length + b.length);
+    expect(ports.tracks.get('aa0001')?.ts).toBe(a[a.length - 1].ts);
+    expect(ports.tracks.get('bb0002')?.lat).toBeCloseTo(b[b.length - 1].lat, 3);
+    expect(await metric(metrics, 'updates_total', { result: 'accepted' })).toBe(a.length + b.length);
+    expect(await metric(metrics, 'updates_total', { result: 'duplicate' })).toBe(1);
+    expect(await metric(metrics, 'updates_total', { result: 'out_of_order' })).toBe(1);
+    expect(await metric(metrics, 'actors_spawned_total')).toBe(2);
+    expect(router.feedTsMs).toBe(a[a.length - 1].ts);
+    await router.stopAll();
+    expect(router.activeCount).toBe(0);
+    expect(ports.removed).toEqual([]); // the board ages tracks out itself
+  });
+
+  it('drain waits for earlier envelopes only', async () => {
+    const { ports, router } = setup();
+    const a = flight('aa0003', cruise(41), [{ durationS: 20 }]);
+    for (const e of a) router.dispatch(e);
+    const drained = router.drain();
+    router.dispatch(flight('aa0004', cruise(41), [{ durationS: 5 }])[0]);
+    await drained;
+    expect(ports.rows.filter((r) => r.icao24 === 'aa0003')).toHaveLength(a.length);
+    await router.stopAll();
+  });
+
+  it('isolates a throw: counted, that actor restarts with fresh state, the others go on', async () => {
+    const ports = memoryPorts();
+    const metrics = createMetrics();
+    let calls = 0;
+    const crashed: string[] = [];
+    const router = createFlightRouter({
+      ports: {
+        ...ports,
+        board: {
+          upsert: (t) => {
+            if (t.icao24 === 'cc0001' && ++calls === 5) throw new Error('board exploded');
+            ports.board.upsert(t);
+          },
+          remove: ports.board.remove,
+        },
+      },
+      metrics,
+      airports,
+      onCrash: (id) => crashed.push(id),
+    });
+    const c = flight('cc0001', cruise(41), [{ durationS: 50 }]);
+    const d = flight('dd0002', cruise(42), [{ durationS: 50 }]);
+    for (let i = 0; i < 5; i++) {
+      router.dispatch(c[i]);
+      router.dispatch(d[i]);
+      await router.drain(); // one at a time, so the crash hits exactly the fifth update
+    }
+    expect(crashed).toEqual(['cc0001']);
+    expect(await metric(metrics, 'actor_crashes_total')).toBe(1);
+    // Fresh state: an older fix is accepted by cc0001's new order gate, still rejected by dd0002's.
+    router.dispatch(c[0]);
+    router.dispatch(d[0]);
+    for (let i = 5; i < c.length; i++) router.dispatch(d[i]);
+    await router.drain();
+    expect(await metric(metrics, 'updates_total', { result: 'out_of_order' })).toBe(1);
+    expect(ports.tracks.get('cc0001')?.ts).toBe(c[0].ts);
+    expect(ports.tracks.get('dd0002')?.ts).toBe(d[d.length - 1].ts);
+    expect(ports.rows.filter((r) => r.icao24 === 'dd0002')).toHaveLength(d.length);
+    expect(router.activeCount).toBe(2);
+    await router.stopAll();
+  });
+
+  it('opens signal_lost for a silent airborne aircraft from the feed clock, once, and closes it on resume', async () => {
+    const { ports, router } = setup();
+    const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+    const busy = flight('ff0002', cruise(42), [{ durationS: 400 }]);
+    for (const e of quiet) router.dispatch(e);
+    for (const e of busy) router.dispatch(e);
+    await router.drain();
+    const lost = ports.events.filter((e) => e.type === 'signal_lost');
+    expect(lost.map((e) => `${e.icao24}:${e.phase}`)).toEqual(['ee0001:open']);
+    const lastQuiet = quiet[quiet.length - 1].ts;
+    expect(lost[0].started_at).toBe(lastQuiet);
+    expect(lost[0].detected_at - lastQuiet).toBeGreaterThanOrEqual(120_000);
+    expect(lost[0].detected_at - lastQuiet).toBeLessThan(126_000);
+    const resumed: FlightEnvelope = { ...quiet[quiet.length - 1], ts: busy[busy.length - 1].ts + 1_000 };
+    router.dispatch(resumed);
+    await router.drain();
+    expect(ports.events.filter((e) => e.type === 'signal_lost').map((e) => e.phase)).toEqual([
+      'open',
+      'closed',
+    ]);
+    expect(ports.tracks.get('ee0001')?.anomalies).toEqual([]);
+    await router.stopAll();
+  });
+
+  it('emits nothing while not emitting (warm restart) but rebuilds state', async () => {
+    const { ports, metrics, router } = setup({ emitting: false });
+    const a = flight('ab0001', cruise(41), [{ durationS: 50 }]);
+    for (const e of a.slice(0, 6)) router.dispatch(e);
+    await router.drain();
+    expect(ports.rows).toHaveLength(0);
+    expect(ports.tracks.size).toBe(0);
+    router.setEmitting(true);
+    router.dispatch(a[5]); // already seen during replay: a duplicate now
+    router.dispatch(a[6], { replay: true }); // replay flag per envelope: also silent
+    router.dispatch(a[7]);
+    await router.drain();
+    expect(await metric(metrics, 'updates_total', { result: 'duplicate' })).toBe(1);
+    expect(ports.rows.map((r) => r.ts)).toEqual([a[7].ts]);
+    await router.stopAll();
+  });
+
+  it('passivates idle actors (ACTOR_IDLE_S), keeps the board entry, respawns on the next update', async () => {
+    const { ports, metrics, router } = setup({ options: { actorIdleS: 0.05 } });
+    const a = flight('ac0001', cruise(41), [{ durationS: 20 }]);
+    router.dispatch(a[0]);
+    await router.drain();
+    expect(router.activeCount).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(router.activeCount).toBe(0);
+    expect(await metric(metrics, 'actors_passivated_total')).toBe(1);
+    expect(ports.removed).toEqual([]);
+    router.dispatch(a[1]);
+    await router.drain();
+    expect(router.activeCount).toBe(1);
+    expect(await metric(metrics, 'actors_spawned_total')).toBe(2);
+    await router.stopAll();
+  });
+
+  it('stopAircraft stops just those actors', async () => {
+    const { router } = setup();
+    for (const id of ['ad0001', 'ad0002', 'ad0003'])
+      router.dispatch(flight(id, cruise(41), [{ durationS: 5 }])[0]);
+    await router.drain();
+    await router.stopAircraft(['ad0001', 'ad0003']);
+    expect(router.activeCount).toBe(1);
+    await router.stopAll();
+    expect(router.activeCount).toBe(0);
+  });
+});
