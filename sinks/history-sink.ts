@@ -36,8 +36,12 @@ export interface PostgisSinkOptions {
    * Rows are acknowledged only once their flights_current state is committed too.
    */
   currentEveryMs?: number;
-  /** 'insert' (multi-row INSERT) exists for the benchmark's comparison; the sink uses 'copy'. */
-  historyWriter?: 'copy' | 'insert';
+  /**
+   * 'copy' (the default): COPY straight into flights_history, the staging path only after a
+   * duplicate. 'staging' (always COPY to staging + ON CONFLICT) and 'insert' (multi-row INSERT ...
+   * ON CONFLICT) exist for the benchmark's comparison.
+   */
+  historyWriter?: 'copy' | 'staging' | 'insert';
   retryMinMs?: number;
   retryMaxMs?: number;
   connectTimeoutMs?: number;
@@ -55,6 +59,8 @@ interface Waiter {
   resolve: () => void;
   reject: (e: unknown) => void;
 }
+
+const HISTORY_WRITERS = { copy: copyHistory, staging: copyViaStaging, insert: insertHistory };
 
 export class SinkClosedError extends Error {
   override name = 'SinkClosedError';
@@ -353,7 +359,7 @@ export class PostgisSink implements HistorySink {
     current: HistoryRow[] | null,
     anomalies: AnomalyEvent[],
   ): Promise<void> {
-    const writer = this.opts.historyWriter === 'insert' ? insertHistory : copyHistory;
+    const writer = HISTORY_WRITERS[this.opts.historyWriter ?? 'copy'];
     let history: number;
     try {
       await client.query('BEGIN');

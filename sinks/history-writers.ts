@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { AnomalyEvent, HistoryRow } from '../runtime/contract/index.ts';
 import { latestPerAircraft } from './batch.ts';
-import { encodeHistoryRows, ewkbPointHex, HISTORY_COLUMNS } from './copy-text.ts';
+import { encodeHistoryBinary, ewkbPointHex, HISTORY_COLUMNS } from './copy-binary.ts';
 
 /**
  * The statements of one history batch, each run inside the caller's transaction. Two ways to write
@@ -14,7 +14,7 @@ import { encodeHistoryRows, ewkbPointHex, HISTORY_COLUMNS } from './copy-text.ts
 type Db = pg.Client | pg.PoolClient;
 
 const COLUMN_LIST = HISTORY_COLUMNS.join(', ');
-// Rows per COPY chunk: keeps each string a few hundred KB so encoding overlaps sending.
+// Rows per COPY chunk: a few hundred KB each, so encoding the next overlaps sending this one.
 const COPY_CHUNK_ROWS = 2_000;
 
 /** Thrown (as PostgreSQL reports it) when a COPY hits a row already stored: a re-delivered batch. */
@@ -25,11 +25,14 @@ export const isMissingPartition = (e: unknown): boolean =>
   (e as { code?: string })?.code === '23514' && /no partition of relation/.test((e as Error).message);
 
 async function copyRows(db: Db, table: string, rows: readonly HistoryRow[]): Promise<void> {
-  const stream = db.query(copyFrom(`COPY ${table} (${COLUMN_LIST}) FROM STDIN`));
+  const stream = db.query(copyFrom(`COPY ${table} (${COLUMN_LIST}) FROM STDIN (FORMAT binary)`));
   await pipeline(function* () {
-    for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) {
-      yield encodeHistoryRows(rows, i, Math.min(rows.length, i + COPY_CHUNK_ROWS));
-    }
+    let i = 0;
+    do {
+      const end = Math.min(rows.length, i + COPY_CHUNK_ROWS);
+      yield encodeHistoryBinary(rows, i, end, { header: i === 0, trailer: end === rows.length });
+      i = end;
+    } while (i < rows.length);
   }, stream);
 }
 
