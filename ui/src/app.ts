@@ -1,0 +1,224 @@
+import { createEffect, on } from 'solid-js';
+import type { BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
+import { type Agent, createAgent, defaultEndpoints } from './agent.ts';
+import { matchesFilter } from './core/filters.ts';
+import { applyDelta, applySnapshot, invalidate } from './core/flight-store.ts';
+import { bboxChanged, visibleBBox } from './core/visible-bbox.ts';
+import { GlobeView } from './globe/globe-view.ts';
+import { createAnomalySlice } from './state/anomalies.ts';
+import { createConnectionSlice } from './state/connection.ts';
+import { createFilterSlice } from './state/filters.ts';
+import { createFlightsSlice } from './state/flights.ts';
+import { createSelectionSlice } from './state/selection.ts';
+
+/** The camera settles for this long before the subscription follows it. */
+const SUBSCRIBE_DEBOUNCE_MS = 400;
+/** Anomalies loaded at start (newest first); later ones arrive as frames. */
+const INITIAL_ANOMALIES = 200;
+/** The trail on the globe is redrawn at most this often while the aircraft moves. */
+const TRAIL_REDRAW_MS = 1000;
+
+export interface DeltaStat {
+  upserts: number;
+  removes: number;
+  parseMs: number;
+  applyMs: number;
+}
+
+/** Wires slices, agent and globe together. Runs once, inside a Solid root. */
+export function createApp(globeEl: HTMLElement) {
+  const connection = createConnectionSlice();
+  const filters = createFilterSlice();
+  const flights = createFlightsSlice();
+  const selection = createSelectionSlice();
+  const anomalies = createAnomalySlice();
+  const deltaStats: DeltaStat[] = [];
+  let subscribed: BBox | null = null;
+  let subscribeTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastTrailDraw = 0;
+
+  const globe = new GlobeView(globeEl, filters.snapshot(), {
+    onView: (v) => {
+      if (subscribeTimer) clearTimeout(subscribeTimer);
+      subscribeTimer = setTimeout(() => {
+        const bbox = visibleBBox(v);
+        if (!bboxChanged(bbox, subscribed)) return;
+        subscribed = bbox;
+        agent.subscribe(bbox);
+      }, SUBSCRIBE_DEBOUNCE_MS);
+    },
+    onPick: (id) => select(id),
+    onLeaveCockpit: () => setCockpit(false),
+  });
+
+  const publishCounts = () =>
+    flights.setCounts(flights.store.flights.size, globe.aircraft.visibleCount, flights.store.ts);
+
+  const onFrame = (frame: ServerFrame, at: number, parseMs: number) => {
+    switch (frame.type) {
+      case 'hello':
+        return;
+      case 'snapshot': {
+        applySnapshot(flights.store, frame);
+        globe.applySnapshot(frame.flights, frame.ts, at);
+        connection.live();
+        connection.seq(frame.seq);
+        publishCounts();
+        refreshSelected();
+        return;
+      }
+      case 'delta': {
+        const t0 = performance.now();
+        const r = applyDelta(flights.store, frame);
+        if (r.kind === 'gap') {
+          connection.resyncing();
+          agent.resync();
+          return;
+        }
+        if (r.kind === 'ignored') return;
+        globe.aircraft.apply(r.upserts, r.removes, frame.ts, at);
+        publishCounts();
+        connection.seq(frame.seq);
+        const id = selection.state.icao24;
+        if (id) {
+          const t = r.upserts.find((u) => u.icao24 === id);
+          if (t) selection.update(t);
+          else if (r.removes.includes(id)) selection.gone();
+          if (t && performance.now() - lastTrailDraw > TRAIL_REDRAW_MS) {
+            lastTrailDraw = performance.now();
+            globe.setTrail(selection.state.trail);
+          }
+        }
+        deltaStats.push({
+          upserts: frame.upserts.length,
+          removes: frame.removes.length,
+          parseMs,
+          applyMs: performance.now() - t0,
+        });
+        if (deltaStats.length > 2000) deltaStats.splice(0, 1000);
+        return;
+      }
+      case 'anomaly':
+        anomalies.add(frame.event);
+        return;
+      case 'error':
+        console.warn(`skysentinel: edge says: ${frame.message}`);
+        return;
+    }
+  };
+
+  const agent: Agent = createAgent(defaultEndpoints(window.location), {
+    onOpen: () => {
+      // A new connection starts with a snapshot; until then old deltas must not apply.
+      invalidate(flights.store);
+      connection.connecting();
+    },
+    onFrame,
+    onClose: (attempt, retryInMs) => {
+      invalidate(flights.store);
+      connection.reconnecting(attempt + 1, retryInMs);
+    },
+  });
+
+  function refreshSelected() {
+    const id = selection.state.icao24;
+    if (!id) return;
+    const t = flights.store.flights.get(id);
+    if (t) selection.update(t);
+  }
+
+  function select(icao24: string) {
+    const id = icao24.toLowerCase();
+    if (selection.state.cockpit) setCockpit(false);
+    selection.select(id, flights.store.flights.get(id) ?? null);
+    globe.selected = id;
+    globe.setTrail(null);
+    const p = globe.aircraft.predicted(id, performance.now());
+    if (p) globe.flyTo(p.lat, p.lon, Math.min(globe.view().altitude, 0.35));
+    agent
+      .flightDetail(id)
+      .then((d) => {
+        if (selection.state.icao24 !== id) return;
+        if (!d) return selection.failed('unknown aircraft');
+        selection.loaded(d.flight, d.trail);
+        lastTrailDraw = performance.now();
+        globe.setTrail(d.trail);
+      })
+      .catch((e: unknown) => selection.failed(String(e)));
+  }
+
+  function clearSelection() {
+    setCockpit(false);
+    selection.clear();
+    globe.selected = null;
+    globe.setTrail(null);
+  }
+
+  function setCockpit(on: boolean) {
+    const id = selection.state.icao24;
+    if (on && id && flights.store.flights.has(id)) {
+      selection.setCockpit(true);
+      globe.enterCockpit(id);
+    } else if (!on && selection.state.cockpit) {
+      selection.setCockpit(false);
+      globe.leaveCockpit();
+    }
+  }
+
+  /** Enter in the search box: select the first aircraft that matches the filters. */
+  function selectFirstMatch() {
+    const f = filters.snapshot();
+    for (const t of flights.store.flights.values()) if (matchesFilter(t, f)) return select(t.icao24);
+  }
+
+  createEffect(
+    on(
+      () => [
+        filters.state.altMinM,
+        filters.state.altMaxM,
+        filters.state.showOnGround,
+        filters.state.query,
+        filters.state.anomaliesOnly,
+      ],
+      () => {
+        globe.aircraft.setFilter(filters.snapshot());
+        publishCounts();
+      },
+      { defer: true },
+    ),
+  );
+
+  agent.connect();
+  agent
+    .anomalies(INITIAL_ANOMALIES)
+    .then(anomalies.addMany)
+    .catch((e: unknown) => console.warn(`skysentinel: anomalies not loaded: ${String(e)}`));
+  agent
+    .airports()
+    .then((a) => globe.setAirports(a))
+    .catch((e: unknown) => console.warn(`skysentinel: airports not loaded: ${String(e)}`));
+
+  // Read-only hook for tests and the benchmark: counts, camera, subscription, timings.
+  (window as unknown as { __skysentinel: unknown }).__skysentinel = {
+    visibleCount: () => globe.aircraft.visibleCount,
+    totalCount: () => flights.store.flights.size,
+    seq: () => flights.store.seq,
+    frameTs: () => flights.store.ts,
+    subscribedBBox: () => subscribed,
+    cameraPosition: () => globe.cameraPosition(),
+    select,
+    frameIntervals: (n?: number) => globe.frameIntervals(n),
+    deltaStats: () => deltaStats.slice(),
+    positionUpdateMs: () => globe.aircraft.lastUpdateCostMs,
+  };
+
+  return {
+    connection,
+    filters,
+    flights,
+    selection,
+    anomalies,
+    actions: { select, clearSelection, setCockpit, selectFirstMatch, flyTo: globe.flyTo.bind(globe) },
+  };
+}
+export type App = ReturnType<typeof createApp>;

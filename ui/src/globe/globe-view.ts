@@ -1,0 +1,208 @@
+import Globe, { type GlobeInstance } from 'globe.gl';
+import * as THREE from 'three';
+import type { Topology } from 'topojson-specification';
+import type { Track } from '../../../runtime/contract/track.ts';
+import type { AirportFeature } from '../agent.ts';
+import { cockpitPose } from '../core/cockpit.ts';
+import type { FlightFilter } from '../core/filters.ts';
+import { geoToScene } from '../core/geo.ts';
+import type { TrailPoint } from '../core/profile.ts';
+import type { ViewState } from '../core/visible-bbox.ts';
+import { AircraftLayer } from './aircraft-layer.ts';
+import { GLOBE_RADIUS, relAltitude } from './scale.ts';
+import { airportPoints, countryBorders } from './static-layers.ts';
+
+// Shipped with the build (Vite copies and hashes them): nothing is fetched from outside at run time.
+const EARTH_URL = new URL('../../../node_modules/three-globe/example/img/earth-dark.jpg', import.meta.url)
+  .href;
+const COUNTRIES_URL = new URL('../../../node_modules/world-atlas/countries-110m.json', import.meta.url).href;
+
+export interface GlobeViewEvents {
+  /** The camera moved (user or code); the caller debounces. */
+  onView(v: ViewState): void;
+  /** The user clicked an aircraft. */
+  onPick(icao24: string): void;
+  /** The user took the camera back (drag, wheel, Escape) while in the cockpit view. */
+  onLeaveCockpit(): void;
+}
+
+/** The globe and its layers. Knows three.js and globe.gl; knows nothing of the network. */
+export class GlobeView {
+  readonly globe: GlobeInstance;
+  readonly aircraft: AircraftLayer;
+  private readonly marker: THREE.Points;
+  private cockpitOf: string | null = null;
+  private frameTimes: number[] = [];
+  private lastFrame = 0;
+
+  constructor(
+    el: HTMLElement,
+    filter: FlightFilter,
+    private readonly events: GlobeViewEvents,
+  ) {
+    this.globe = new Globe(el, { rendererConfig: { antialias: false, powerPreference: 'high-performance' } })
+      // Unlit: Phong lighting per pixel of a full-screen sphere is costly in software WebGL.
+      .globeMaterial(new THREE.MeshBasicMaterial())
+      .globeImageUrl(EARTH_URL)
+      .backgroundColor('#02040a')
+      // The atmosphere is a full-screen transparent shell: measured at ~40 % of the frame time under
+      // software WebGL (SwiftShader), for a halo. Left off.
+      .showAtmosphere(false)
+      .pathPoints((d) => d as unknown as TrailPoint[])
+      .pathPointLat((p) => (p as TrailPoint)[1])
+      .pathPointLng((p) => (p as TrailPoint)[2])
+      .pathPointAlt((p) => relAltitude((p as TrailPoint)[3]))
+      .pathColor(() => '#ffffff')
+      .pathStroke(2)
+      .pathTransitionDuration(0)
+      .onZoom(() => this.emitView())
+      .pointOfView({ lat: 40.7, lng: -74, altitude: 1.2 }, 0);
+
+    this.aircraft = new AircraftLayer(filter);
+    this.globe.scene().add(this.aircraft.points);
+    this.marker = makeMarker();
+    this.globe.scene().add(this.marker);
+
+    void fetch(COUNTRIES_URL)
+      .then((r) => r.json())
+      .then((topo: Topology) => this.globe.scene().add(countryBorders(topo)));
+
+    const canvas = this.globe.renderer().domElement;
+    canvas.addEventListener('click', (ev) => {
+      const rect = canvas.getBoundingClientRect();
+      const id = this.aircraft.pick(
+        this.globe.camera(),
+        ev.clientX - rect.left,
+        ev.clientY - rect.top,
+        rect.width,
+        rect.height,
+      );
+      if (id) this.events.onPick(id);
+    });
+    // Any direct camera gesture ends the cockpit view.
+    for (const type of ['pointerdown', 'wheel'] as const)
+      canvas.addEventListener(type, () => this.cockpitOf && this.events.onLeaveCockpit(), { passive: true });
+    window.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && this.cockpitOf) this.events.onLeaveCockpit();
+    });
+    window.addEventListener('resize', () => this.resize(el));
+    this.resize(el);
+    requestAnimationFrame(this.tick);
+  }
+
+  private resize(el: HTMLElement): void {
+    this.globe.width(el.clientWidth).height(el.clientHeight);
+    this.emitView();
+  }
+
+  private readonly tick = (now: number) => {
+    if (this.lastFrame) {
+      this.frameTimes.push(now - this.lastFrame);
+      if (this.frameTimes.length > 2000) this.frameTimes.splice(0, 1000);
+    }
+    this.lastFrame = now;
+    this.followCockpit(now);
+    this.updateMarker(now);
+    requestAnimationFrame(this.tick);
+  };
+
+  view(): ViewState {
+    const pov = this.globe.pointOfView();
+    const cam = this.globe.camera() as THREE.PerspectiveCamera;
+    return { lat: pov.lat, lon: pov.lng, altitude: pov.altitude, fovDeg: cam.fov, aspect: cam.aspect };
+  }
+
+  private emitView(): void {
+    if (!this.cockpitOf) this.events.onView(this.view());
+  }
+
+  setAirports(airports: AirportFeature[]): void {
+    this.globe.scene().add(airportPoints(airports));
+  }
+
+  setTrail(trail: TrailPoint[] | null): void {
+    this.globe.pathsData(trail && trail.length > 1 ? [trail] : []);
+  }
+
+  selected: string | null = null;
+
+  flyTo(lat: number, lon: number, altitude = 0.25): void {
+    this.globe.pointOfView({ lat, lng: lon, altitude }, 1200);
+  }
+
+  enterCockpit(icao24: string): void {
+    this.cockpitOf = icao24;
+    this.globe.controls().enabled = false;
+  }
+
+  leaveCockpit(): void {
+    if (!this.cockpitOf) return;
+    const p = this.aircraft.predicted(this.cockpitOf, performance.now());
+    this.cockpitOf = null;
+    const cam = this.globe.camera();
+    cam.up.set(0, 1, 0);
+    const controls = this.globe.controls();
+    controls.target.set(0, 0, 0);
+    controls.enabled = true;
+    if (p) this.globe.pointOfView({ lat: p.lat, lng: p.lon, altitude: 0.3 }, 0);
+    this.emitView();
+  }
+
+  /** Behind and above the aircraft along its track, looking a little ahead of it. */
+  private followCockpit(now: number): void {
+    if (!this.cockpitOf) return;
+    const p = this.aircraft.predicted(this.cockpitOf, now);
+    if (!p) return;
+    const pose = cockpitPose(p.lat, p.lon, p.altM, p.track.track_deg);
+    const cam = this.globe.camera();
+    const a = [0, 0, 0];
+    const b = [0, 0, 0];
+    geoToScene(pose.camera.lat, pose.camera.lon, relAltitude(pose.camera.altM), GLOBE_RADIUS, a, 0);
+    geoToScene(pose.target.lat, pose.target.lon, relAltitude(pose.target.altM), GLOBE_RADIUS, b, 0);
+    cam.position.set(a[0]!, a[1]!, a[2]!);
+    // "Up" is away from the earth's centre at the camera, so the horizon stays level.
+    cam.up.set(a[0]!, a[1]!, a[2]!).normalize();
+    cam.lookAt(b[0]!, b[1]!, b[2]!);
+  }
+
+  private updateMarker(now: number): void {
+    const p = this.selected ? this.aircraft.predicted(this.selected, now) : null;
+    this.marker.visible = p !== null;
+    if (!p) return;
+    const attr = this.marker.geometry.getAttribute('position') as THREE.BufferAttribute;
+    geoToScene(p.lat, p.lon, relAltitude(p.altM), GLOBE_RADIUS, attr.array as Float32Array, 0);
+    attr.needsUpdate = true;
+  }
+
+  cameraPosition(): { x: number; y: number; z: number } {
+    const c = this.globe.camera().position;
+    return { x: c.x, y: c.y, z: c.z };
+  }
+
+  /** Intervals between the last n animation frames, ms. */
+  frameIntervals(n = 600): number[] {
+    return this.frameTimes.slice(-n);
+  }
+
+  applySnapshot(tracks: readonly Track[], frameTs: number, at: number): void {
+    this.aircraft.reset(tracks, frameTs, at);
+  }
+}
+
+/** A ring drawn around the selected aircraft. */
+function makeMarker(): THREE.Points {
+  const g = new THREE.BufferGeometry();
+  g.setAttribute('position', new THREE.BufferAttribute(new Float32Array(3), 3));
+  const m = new THREE.ShaderMaterial({
+    vertexShader: `void main(){ gl_Position = projectionMatrix * modelViewMatrix * vec4(position,1.0); gl_PointSize = ${(
+      22 * (globalThis.devicePixelRatio || 1)
+    ).toFixed(1)}; }`,
+    fragmentShader: `void main(){ float d = length(gl_PointCoord - 0.5); if (d > 0.5 || d < 0.38) discard; gl_FragColor = vec4(1.0); }`,
+    depthTest: false,
+    transparent: true,
+  });
+  const p = new THREE.Points(g, m);
+  p.frustumCulled = false;
+  p.renderOrder = 10;
+  return p;
+}

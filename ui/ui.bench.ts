@@ -1,0 +1,152 @@
+/**
+ * Browser benchmark (not a test): the built UI in headless Chromium (SwiftShader WebGL) fed by
+ * the synthetic feed server at 4 Hz. For 1,000 and 15,000 aircraft: main-thread time to apply
+ * one delta (store + GPU layer + counts; JSON.parse reported apart) and the frame time p50/p95.
+ * Runs alternate sizes (1k, 15k, 1k, 15k) so machine noise hits both alike.
+ * `npm run bench:ui` (env BENCH_UI_SECONDS=10, BENCH_UI_ROUNDS=2). Last line: JSON figures.
+ */
+import type { Page } from 'playwright-core';
+import { startFeedServer } from './dev/feed-server.ts';
+import { launchBrowser, openPage, waitFor } from './e2e/browser.ts';
+import { DIST_DIR, ensureUiBuilt } from './e2e/build.ts';
+
+const SECONDS = Number(process.env.BENCH_UI_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 2);
+const PORT = 18220;
+
+interface Case {
+  name: string;
+  aircraft: number;
+  /** Share of aircraft in each delta: 0.25 = each aircraft changes once a second at 4 Hz. */
+  updateFraction: number;
+}
+const CASES: Case[] = [
+  { name: '1k', aircraft: 1_000, updateFraction: 0.25 },
+  { name: '15k', aircraft: 15_000, updateFraction: 0.25 },
+];
+// Worst case once at the end: every aircraft in every delta.
+const WORST: Case = { name: '15k_all_every_tick', aircraft: 15_000, updateFraction: 1 };
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+type Hook = {
+  frameIntervals(n: number): number[];
+  deltaStats(): { upserts: number; parseMs: number; applyMs: number }[];
+  visibleCount(): number;
+  positionUpdateMs(): number;
+};
+
+async function measure(page: Page, c: Case) {
+  await waitFor(
+    `${c.aircraft} aircraft on the page`,
+    () =>
+      page.evaluate(
+        (n) => (window as unknown as { __skysentinel?: Hook }).__skysentinel?.visibleCount() === n,
+        c.aircraft,
+      ),
+    120_000,
+    500,
+  );
+  await new Promise((r) => setTimeout(r, 3000)); // warm-up: JIT, first uploads
+  const before = await page.evaluate(() => {
+    const h = (window as unknown as { __skysentinel: Hook }).__skysentinel;
+    return { frames: h.frameIntervals(100_000).length, deltas: h.deltaStats().length };
+  });
+  const posCosts: number[] = [];
+  for (let i = 0; i < SECONDS; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    posCosts.push(
+      await page.evaluate(() =>
+        (window as unknown as { __skysentinel: Hook }).__skysentinel.positionUpdateMs(),
+      ),
+    );
+  }
+  const after = await page.evaluate(() => {
+    const h = (window as unknown as { __skysentinel: Hook }).__skysentinel;
+    return { frames: h.frameIntervals(100_000), deltas: h.deltaStats() };
+  });
+  const frames = after.frames.slice(Math.max(0, before.frames - (2000 - after.frames.length)));
+  const deltas = after.deltas.slice(before.deltas);
+  return {
+    frames: frames.length,
+    frame_p50_ms: r2(pct(frames, 50)),
+    frame_p95_ms: r2(pct(frames, 95)),
+    deltas: deltas.length,
+    upserts_per_delta: deltas[0]?.upserts ?? 0,
+    delta_apply_p50_ms: r2(
+      pct(
+        deltas.map((d) => d.applyMs),
+        50,
+      ),
+    ),
+    delta_apply_p95_ms: r2(
+      pct(
+        deltas.map((d) => d.applyMs),
+        95,
+      ),
+    ),
+    delta_parse_p50_ms: r2(
+      pct(
+        deltas.map((d) => d.parseMs),
+        50,
+      ),
+    ),
+    position_pass_p50_ms: r2(pct(posCosts, 50)),
+  };
+}
+
+async function run(c: Case, port: number) {
+  const feed = await startFeedServer({
+    port,
+    aircraft: c.aircraft,
+    tickHz: 4,
+    updateFraction: c.updateFraction,
+    anomalyEveryS: 0,
+    staticDir: DIST_DIR,
+  });
+  const browser = await launchBrowser();
+  try {
+    const { page, log } = await openPage(browser, `${feed.url}/`);
+    const m = await measure(page, c);
+    if (log.errors.length) console.log(`  console errors: ${log.errors.join(' | ')}`);
+    return m;
+  } finally {
+    await browser.close();
+    await feed.close();
+  }
+}
+
+ensureUiBuilt();
+const results: Record<string, ReturnType<typeof measure> extends Promise<infer T> ? T[] : never> = {};
+let port = PORT;
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of CASES) {
+    console.log(
+      `round ${round + 1}/${ROUNDS}: ${c.name} (${c.aircraft} aircraft, ${c.updateFraction * 100} % per delta), ${SECONDS} s`,
+    );
+    const m = await run(c, port++);
+    console.log(`  ${JSON.stringify(m)}`);
+    results[c.name] = [...(results[c.name] ?? []), m];
+  }
+}
+console.log(`worst case: ${WORST.name}, ${SECONDS} s`);
+const worst = await run(WORST, port++);
+console.log(`  ${JSON.stringify(worst)}`);
+
+// Per case: the median over rounds of each figure.
+const summary: Record<string, Record<string, number>> = {};
+for (const [name, runs] of Object.entries(results)) {
+  summary[name] = {};
+  for (const k of Object.keys(runs[0]!) as (keyof (typeof runs)[0])[])
+    summary[name][k] = pct(
+      runs.map((r) => r[k]),
+      50,
+    );
+}
+summary[WORST.name] = worst;
+console.log(JSON.stringify({ bench: 'ui', seconds: SECONDS, rounds: ROUNDS, tick_hz: 4, ...summary }));
