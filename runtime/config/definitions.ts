@@ -20,7 +20,7 @@ export interface VarDef {
   help: string;
 }
 
-const int = (min: number, max: number): VarKind => ({ kind: 'int', min, max });
+const int = (min: number, max: number) => ({ kind: 'int', min, max }) as const;
 
 export const VARS = [
   {

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { type Edge, type EdgeHistory, startEdge } from '../../edge/index.ts';
+import type { Config } from '../config/config.ts';
+import type { AnomalySink } from '../contract/ports.ts';
+import { createPool } from '../db/pool.ts';
+import { queryAnomalies, queryFlightTrack } from '../db/queries.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+
+export const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
+
+export interface EdgeWiring {
+  edge: Edge;
+  pool: pg.Pool | null;
+  /** The edge as an anomaly output of a local processor: anomaly frames + GET /anomalies. */
+  anomalyOutput: AnomalySink;
+}
+
+/** Starts the edge from the configuration: PostGIS queries when DATABASE_URL is set, the built UI. */
+export async function startConfiguredEdge(
+  config: Config,
+  metrics: Metrics,
+  log: Logger,
+  readiness: Record<string, () => boolean | Promise<boolean>>,
+): Promise<EdgeWiring> {
+  const pool = config.DATABASE_URL
+    ? createPool(config.DATABASE_URL, { applicationName: 'skysentinel-edge' })
+    : null;
+  const history: EdgeHistory | undefined = pool
+    ? {
+        flightTrack: (icao24, fromMs, toMs) => queryFlightTrack(pool, icao24, fromMs, toMs),
+        anomalies: (q) => queryAnomalies(pool, { sinceMs: q.sinceMs, type: q.type, limit: q.limit }),
+      }
+    : undefined;
+  if (pool) {
+    readiness.database = async () => {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    };
+  }
+  if (!existsSync(`${UI_DIR}index.html`))
+    log.warn({ uiDir: UI_DIR }, 'the UI is not built: run `npm run build:ui`');
+  const edge = await startEdge({
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    token: config.EDGE_TOKEN,
+    tickHz: config.WS_TICK_HZ,
+    staleAfterS: config.STALE_AFTER_S,
+    metrics,
+    history,
+    airportsFile: config.AIRPORTS_FILE,
+    uiDir: UI_DIR,
+    readiness,
+    log: log.child({ component: 'edge' }),
+  });
+  return {
+    edge,
+    pool,
+    anomalyOutput: { emit: (e) => edge.publishAnomaly(e), durable: async () => {} },
+  };
+}

@@ -1,0 +1,122 @@
+import { AirportIndex } from '../../actors/airports.ts';
+import { createFlightRouter, type FlightRouter } from '../../actors/router.ts';
+import { PostgisSink } from '../../sinks/history-sink.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { Config } from '../config/config.ts';
+import type { AnomalySink, HistorySink, TrackBoardPort } from '../contract/ports.ts';
+import { nullHistorySink } from '../contract/ports.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { type IngestPipeline, startIngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import { BusAnomalySink, fanoutAnomalySink } from './bus-anomaly-sink.ts';
+import { PartitionIndex } from './partition-index.ts';
+import type { ShutdownStep } from './shutdown.ts';
+
+export interface ProcessorOptions {
+  config: Config;
+  bus: Bus;
+  metrics: Metrics;
+  log: Logger;
+  /** Where smoothed tracks go: the local edge's board, or a TrackPublisher (flights.tracks). */
+  board: TrackBoardPort;
+  /** More anomaly outputs beside flights.anomalies (and PostGIS): e.g. the local edge's frames. */
+  anomalyOutputs?: AnomalySink[];
+}
+
+export interface Processor {
+  readonly router: FlightRouter;
+  readonly pipeline: IngestPipeline;
+  readonly history: PostgisSink | null;
+  /** The shutdown steps in order: stop consuming (drain, commit), stop actors, close the sink. */
+  shutdownSteps(): ShutdownStep[];
+}
+
+/**
+ * The processing side: consumes flights.updates in the consumer group, runs every aircraft's actor,
+ * writes history to PostGIS (when DATABASE_URL is set) and anomalies to flights.anomalies, and
+ * commits offsets only once all of that is durable.
+ */
+export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
+  const { config, bus, metrics, log } = o;
+  const history = config.DATABASE_URL
+    ? new PostgisSink({
+        url: config.DATABASE_URL,
+        batchRows: config.SINK_BATCH_ROWS,
+        flushMs: config.SINK_FLUSH_MS,
+        metrics,
+        onError: (err, attempt) =>
+          log.warn({ err: String(err), attempt }, 'history sink write failed; retrying'),
+      })
+    : null;
+  log.info(
+    history ? { database: redactUrl(config.DATABASE_URL) } : {},
+    history ? 'history: PostGIS (COPY batches)' : 'history: off (DATABASE_URL is empty)',
+  );
+  const historySink: HistorySink = history ?? nullHistorySink;
+  const anomalySinks: AnomalySink[] = [
+    new BusAnomalySink(bus, config.TOPIC_ANOMALIES),
+    ...(o.anomalyOutputs ?? []),
+  ];
+  if (history) anomalySinks.push(history.anomalySink);
+  const anomalies = fanoutAnomalySink(anomalySinks);
+
+  const router = createFlightRouter({
+    ports: { history: historySink, anomalies, board: o.board },
+    metrics,
+    airports: AirportIndex.load(config.AIRPORTS_FILE),
+    options: { actorIdleS: config.ACTOR_IDLE_S },
+    onCrash: (icao24, err) =>
+      log.error({ icao24, err: String(err) }, 'actor crashed; restarted with fresh state'),
+  });
+  const partitions = new PartitionIndex();
+  let saturated = false;
+  const pipeline = await startIngestPipeline({
+    bus,
+    metrics,
+    groupId: config.KAFKA_GROUP_ID,
+    topics: { updates: config.TOPIC_UPDATES, dlq: config.TOPIC_DLQ },
+    handler: {
+      dispatch(envelope, meta) {
+        partitions.note(meta.topic, meta.partition, envelope.icao24);
+        router.dispatch(envelope, { replay: meta.replay });
+      },
+      drain: () => router.drain(),
+    },
+    durable: [() => historySink.durable(), () => anomalies.durable()],
+    // The sink's write() result is seen by the actors; the pipeline asks the sink directly.
+    saturated: () => {
+      saturated = history !== null && history.bufferedRows >= history.maxBufferedRows;
+      return saturated;
+    },
+    drained: () => historySink.drained(),
+    warmupMs: config.WARMUP_S * 1000,
+    onAssign: (tps) => log.info({ partitions: tps.map((t) => t.partition) }, 'partitions assigned'),
+    onRevoke: async (tps) => {
+      const aircraft = partitions.take(tps);
+      await router.stopAircraft(aircraft);
+      log.info({ partitions: tps.map((t) => t.partition), actors: aircraft.length }, 'partitions revoked');
+    },
+  });
+  pipeline.done.catch((err) => log.error({ err: String(err) }, 'ingest pipeline stopped on an error'));
+
+  return {
+    router,
+    pipeline,
+    history,
+    shutdownSteps: () => [
+      { name: 'stop consuming, drain actors, commit offsets', run: () => pipeline.stop() },
+      { name: 'stop actors', run: () => router.stopAll() },
+      { name: 'flush history sink', run: async () => history?.close() },
+    ],
+  };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable)';
+  }
+}
