@@ -12,10 +12,13 @@ export class TestClient {
   key = 'world';
   private waiters: (() => void)[] = [];
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(
+    readonly ws: WebSocket,
+    private readonly keepFrames: boolean,
+  ) {
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
-      this.frames.push(frame);
+      if (this.keepFrames) this.frames.push(frame);
       this.mirror.apply(frame);
       this.wake();
     });
@@ -25,10 +28,14 @@ export class TestClient {
     });
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
+  static connect(
+    url: string,
+    headers: Record<string, string> = {},
+    opts = { keepFrames: true },
+  ): Promise<TestClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers });
-      const client = new TestClient(ws);
+      const client = new TestClient(ws, opts.keepFrames);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);
