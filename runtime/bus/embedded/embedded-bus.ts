@@ -35,6 +35,9 @@ const DEFAULTS = {
   maxBatchMessages: 2_000, // large enough to amortise per-batch work, small enough for fair turns
 };
 
+/** A consumer with data keeps the thread this long before letting the event loop turn. */
+const YIELD_EVERY_MS = 5;
+
 class EmbeddedTopic {
   readonly logs: PartitionLog[];
   private waiters: Array<() => void> = [];
@@ -224,6 +227,7 @@ class EmbeddedConsumer implements BusConsumer {
   }
 
   async loop(): Promise<void> {
+    let lastYieldMs = performance.now();
     try {
       while (this.running) {
         const next = this.pick();
@@ -252,8 +256,12 @@ class EmbeddedConsumer implements BusConsumer {
         this.inFlight = this.options.eachBatch(batch, this);
         await this.inFlight;
         if (owned.epoch === epoch) owned.position = entries[entries.length - 1]!.offset + 1;
-        // Let timers and I/O (sink flushes, HTTP) run between batches.
-        await yieldToIo();
+        // Let timers and I/O (sink flushes, HTTP, the producer) run every few ms, not after every
+        // batch: a turn of the event loop per batch would let a fast producer outrun the consumer.
+        if (performance.now() - lastYieldMs > YIELD_EVERY_MS) {
+          await yieldToIo();
+          lastYieldMs = performance.now();
+        }
       }
     } catch (e) {
       this.running = false;
