@@ -85,7 +85,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Polls `fn` until it returns a truthy value or the time runs out (then throws with `what`). */
 export async function waitFor<T>(
   what: string,
-  fn: () => Promise<T> | T,
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
   timeoutMs = 30_000,
   everyMs = 200,
 ): Promise<T> {

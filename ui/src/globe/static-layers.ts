@@ -31,7 +31,7 @@ export function countryBorders(topo: Topology, colour = 0x4d6f8f): THREE.LineSeg
 }
 
 /** Airports as one static Points draw call (small squares, fixed pixel size). */
-export function airportPoints(airports: readonly AirportFeature[], colour = 0x9fb4c8): THREE.Points {
+export function airportPoints(airports: readonly AirportFeature[], colour = 0x56687a): THREE.Points {
   const pos = new Float32Array(airports.length * 3);
   airports.forEach((f, i) => {
     const [lon, lat] = f.geometry.coordinates;
@@ -39,7 +39,7 @@ export function airportPoints(airports: readonly AirportFeature[], colour = 0x9f
   });
   const g = new THREE.BufferGeometry();
   g.setAttribute('position', new THREE.BufferAttribute(pos, 3));
-  const m = new THREE.PointsMaterial({ color: colour, size: 2.5, sizeAttenuation: false });
+  const m = new THREE.PointsMaterial({ color: colour, size: 2, sizeAttenuation: false });
   const p = new THREE.Points(g, m);
   p.renderOrder = -1;
   return p;
