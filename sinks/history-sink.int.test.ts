@@ -127,6 +127,18 @@ describe('PostgisSink', () => {
     expect(await count('flights_history', "icao24 = 'c3c3c3'")).toBe(1);
   });
 
+  it("recreates a day's partition dropped under it (retention) and writes on", async () => {
+    const day = Date.UTC(2018, 5, 1, 12);
+    const sink = sinkFor({ retryMinMs: 10 });
+    sink.write(historyRow({ icao24: 'c4c4c4', ts: day }));
+    await sink.durable();
+    await client.query('DROP TABLE flights_history_p20180601');
+    sink.write(historyRow({ icao24: 'c4c4c4', ts: day + 1_000 }));
+    await sink.close();
+    expect(await count('flights_history', "icao24 = 'c4c4c4'")).toBe(1); // the first went with its partition
+    expect(sink.retries).toBe(1);
+  });
+
   it('acknowledges (durable) only after commit; batchRows triggers a write before flushMs', async () => {
     const sink = sinkFor({ batchRows: 100, flushMs: 60_000 });
     const start = Date.UTC(2024, 10, 27, 10);

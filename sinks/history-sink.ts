@@ -95,7 +95,7 @@ export class PostgisSink implements HistorySink {
   private closing = false;
   private fatal: unknown = null;
   private client: pg.Client | null = null;
-  private readonly knownDays = new Set<number>();
+  private readonly knownDays = new Map<number, string>(); // UTC day -> its partition's name
   private readonly lastWriteMsByDay = new Map<number, number>();
   private maintenanceTimer: NodeJS.Timeout | null = null;
   private maintenanceRunning: Promise<void> | null = null;
@@ -125,6 +125,11 @@ export class PostgisSink implements HistorySink {
   /** Rows queued or in flight (not yet committed). */
   get bufferedRows(): number {
     return this.queue.length - this.queueHead + this.inFlightRows;
+  }
+
+  /** The server process id of the sink's connection (null when not connected): for benchmarks. */
+  get backendPid(): number | null {
+    return (this.client as (pg.Client & { processID?: number | null }) | null)?.processID ?? null;
   }
 
   get committedRows(): number {
@@ -326,8 +331,8 @@ export class PostgisSink implements HistorySink {
       const startedMs = performance.now();
       try {
         const client = await this.connection();
-        await this.ensurePartitions(client, rows);
-        await this.writeBatch(client, rows, current, anomalies);
+        const table = await this.ensurePartitions(client, rows);
+        await this.writeBatch(client, table, rows, current, anomalies);
         const m = this.opts.metrics;
         m?.sinkBatchRows.observe(rows.length);
         m?.sinkFlushSeconds.observe((performance.now() - startedMs) / 1000);
@@ -355,6 +360,7 @@ export class PostgisSink implements HistorySink {
 
   private async writeBatch(
     client: pg.Client,
+    table: string,
     rows: HistoryRow[],
     current: HistoryRow[] | null,
     anomalies: AnomalyEvent[],
@@ -363,7 +369,7 @@ export class PostgisSink implements HistorySink {
     let history: number;
     try {
       await client.query('BEGIN');
-      history = await writer(client, rows);
+      history = await writer(client, rows, table);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isUniqueViolation(e)) throw e;
@@ -387,15 +393,27 @@ export class PostgisSink implements HistorySink {
     }
   }
 
-  private async ensurePartitions(client: pg.Client, rows: HistoryRow[]): Promise<void> {
-    for (const day of utcDays(rows)) {
-      if (this.knownDays.has(day)) continue;
-      await client.query(
-        'SELECT ensure_history_partitions(to_timestamp($1::float8 / 1000), to_timestamp($2::float8 / 1000))',
-        [day * DAY_MS, day * DAY_MS],
-      );
-      this.knownDays.add(day);
+  /**
+   * Makes sure each day of the batch has its partition; returns the one partition to COPY into
+   * when the batch lies within one day (the usual case: no per-row routing), else the parent.
+   */
+  private async ensurePartitions(client: pg.Client, rows: HistoryRow[]): Promise<string> {
+    const days = utcDays(rows);
+    for (const day of days) {
+      if (!this.knownDays.has(day)) await this.ensureDay(client, day);
     }
+    return days.length === 1 ? (this.knownDays.get(days[0]) ?? 'flights_history') : 'flights_history';
+  }
+
+  private async ensureDay(client: pg.Client, day: number): Promise<void> {
+    const res = await client.query<{ name: string }>(
+      `SELECT ensure_history_partitions(d, d), history_partition_name((d AT TIME ZONE 'UTC')::date) AS name
+       FROM to_timestamp($1::float8 / 1000) AS d`,
+      [day * DAY_MS],
+    );
+    const name = res.rows[0].name;
+    if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unexpected history partition name '${name}'`);
+    this.knownDays.set(day, name);
   }
 
   private async connection(): Promise<pg.Client> {
@@ -409,11 +427,8 @@ export class PostgisSink implements HistorySink {
       await client.query(CREATE_STAGING);
       // Today's and tomorrow's partitions ahead, so the day boundary never waits for DDL.
       const today = Math.floor(this.now() / DAY_MS);
-      await client.query(
-        'SELECT ensure_history_partitions(to_timestamp($1::float8 / 1000), to_timestamp($2::float8 / 1000))',
-        [today * DAY_MS, (today + 1) * DAY_MS],
-      );
-      this.knownDays.add(today).add(today + 1);
+      await this.ensureDay(client, today);
+      await this.ensureDay(client, today + 1);
     } catch (e) {
       await client.end().catch(() => {});
       throw e;

@@ -20,9 +20,17 @@ const COPY_CHUNK_ROWS = 2_000;
 /** Thrown (as PostgreSQL reports it) when a COPY hits a row already stored: a re-delivered batch. */
 export const isUniqueViolation = (e: unknown): boolean => (e as { code?: string })?.code === '23505';
 
-/** PostgreSQL's "no partition of relation ... found for row" (a day with no partition yet). */
-export const isMissingPartition = (e: unknown): boolean =>
-  (e as { code?: string })?.code === '23514' && /no partition of relation/.test((e as Error).message);
+/**
+ * A day without its partition: "no partition of relation ... found for row" (COPY into the
+ * parent), or the day's partition itself gone (COPY into it after retention dropped it).
+ */
+export const isMissingPartition = (e: unknown): boolean => {
+  const { code, message } = (e ?? {}) as { code?: string; message?: string };
+  return (
+    (code === '23514' && /no partition of relation/.test(message ?? '')) ||
+    (code === '42P01' && /flights_history_p\d{8}/.test(message ?? ''))
+  );
+};
 
 async function copyRows(db: Db, table: string, rows: readonly HistoryRow[]): Promise<void> {
   const stream = db.query(copyFrom(`COPY ${table} (${COLUMN_LIST}) FROM STDIN (FORMAT binary)`));
@@ -37,11 +45,16 @@ async function copyRows(db: Db, table: string, rows: readonly HistoryRow[]): Pro
 }
 
 /**
- * Fast path: COPY straight into flights_history. Fails with 23505 if any row is already there;
+ * Fast path: COPY straight into flights_history (or `table`, the day's partition when the batch
+ * lies within one day, which spares per-row routing). Fails with 23505 if any row is already there;
  * the caller then rolls back and uses `copyViaStaging`. Returns the rows inserted.
  */
-export async function copyHistory(db: Db, rows: readonly HistoryRow[]): Promise<number> {
-  await copyRows(db, 'flights_history', rows);
+export async function copyHistory(
+  db: Db,
+  rows: readonly HistoryRow[],
+  table = 'flights_history',
+): Promise<number> {
+  await copyRows(db, table, rows);
   return rows.length;
 }
 
