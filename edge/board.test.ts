@@ -56,10 +56,11 @@ describe('TrackBoard', () => {
 
   it('keeps a bounded trail per aircraft', () => {
     const { board } = clockedBoard();
-    for (let i = 0; i < 200; i++) board.upsert(makeTrack('aaaaaa', { ts: 1000 * i, lat: i / 10 }));
+    for (let i = 0; i < 1000; i++) board.upsert(makeTrack('aaaaaa', { ts: 1000 * i, lat: i / 10 }));
     const trail = board.trail('aaaaaa') ?? [];
-    expect(trail.length).toBe(120);
-    expect(trail[trail.length - 1]).toEqual([199_000, 19.9, -73.5, 3000]);
+    expect(trail.length).toBe(120); // one point per 5 s, ten minutes
+    expect(trail[0][0]).toBe(400_000);
+    expect(trail[trail.length - 1]).toEqual([995_000, 99.5, -73.5, 3000]);
   });
 
   it('edge anomaly marks merge with the producer anomalies and survive upserts', () => {

@@ -1,5 +1,6 @@
-import { type AnomalyType, roundTrack, type Track, type TrackBoardPort } from '../runtime/contract/index.ts';
-import { appendTrail, DEFAULT_TRAIL, type TrailLimits, type TrailPoint } from './trail.ts';
+import type { AnomalyType, Track, TrackBoardPort } from '../runtime/contract/index.ts';
+import { normalizeTrack, trackJson } from './track-json.ts';
+import { DEFAULT_TRAIL, Trail, type TrailLimits, type TrailPoint } from './trail.ts';
 
 interface Entry {
   track: Track;
@@ -8,7 +9,7 @@ interface Entry {
   /** Serialized once per change, shared by every frame and HTTP answer until the next change. */
   json: string | null;
   seenMs: number;
-  trail: TrailPoint[];
+  trail: Trail;
   /** Whether a tick has announced this aircraft (so its removal must be announced too). */
   published: boolean;
 }
@@ -53,18 +54,19 @@ export class TrackBoard implements TrackBoardPort {
 
   upsert(input: Track): void {
     const own = input.anomalies;
-    const track = roundTrack({ ...input, anomalies: this.withMarks(input.icao24, own) });
+    const track = normalizeTrack(input, this.withMarks(input.icao24, own));
     const prev = this.entries.get(track.icao24);
-    const trail = prev?.trail ?? [];
-    appendTrail(trail, [track.ts, track.lat, track.lon, track.alt_m], this.trailLimits);
-    this.entries.set(track.icao24, {
-      track,
-      own,
-      json: null,
-      seenMs: this.now(),
-      trail,
-      published: prev?.published ?? false,
-    });
+    if (prev === undefined) {
+      const trail = new Trail(this.trailLimits);
+      trail.push(track.ts, track.lat, track.lon, track.alt_m);
+      this.entries.set(track.icao24, { track, own, json: null, seenMs: this.now(), trail, published: false });
+    } else {
+      prev.trail.push(track.ts, track.lat, track.lon, track.alt_m);
+      prev.track = track;
+      prev.own = own;
+      prev.json = null;
+      prev.seenMs = this.now();
+    }
     this.dirty.add(track.icao24);
     this.removed.delete(track.icao24);
   }
@@ -102,7 +104,7 @@ export class TrackBoard implements TrackBoardPort {
   json(icao24: string): string | undefined {
     const entry = this.entries.get(icao24);
     if (entry === undefined) return undefined;
-    entry.json ??= JSON.stringify(entry.track);
+    entry.json ??= trackJson(entry.track);
     return entry.json;
   }
 
@@ -110,8 +112,8 @@ export class TrackBoard implements TrackBoardPort {
     return this.entries.get(icao24)?.published === true;
   }
 
-  trail(icao24: string): readonly TrailPoint[] | undefined {
-    return this.entries.get(icao24)?.trail;
+  trail(icao24: string): TrailPoint[] | undefined {
+    return this.entries.get(icao24)?.trail.points();
   }
 
   ids(): IterableIterator<string> {

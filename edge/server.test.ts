@@ -282,7 +282,7 @@ describe('edge over real WebSockets', () => {
 
   it('serves flights by id with the trail, airports by bbox, metrics, health and readiness', async () => {
     for (let i = 0; i < 5; i++)
-      edge.board.upsert(makeTrack('c00001', { ts: clock.ms + i * 1000, lat: 10 + i }));
+      edge.board.upsert(makeTrack('c00001', { ts: clock.ms + i * 5000, lat: 10 + i }));
     const one = (await (await get('/flights/c00001')).json()) as { flight: Track; trail: number[][] };
     expect(one.flight.lat).toBe(14);
     expect(one.trail.map((p) => p[1])).toEqual([10, 11, 12, 13, 14]);

@@ -1,0 +1,70 @@
+/**
+ * One benchmark server in its own process (so its CPU is its own): `uws` = the real edge
+ * (startEdge), `ws` = the same protocol on a plain `ws` server. argv: kind aircraft compress.
+ * IPC: {cmd:'mark'} starts a measurement window, {cmd:'read'} answers its figures.
+ */
+import { createMetrics } from '../../runtime/metrics/metrics.ts';
+import { startEdge } from '../server.ts';
+import { SyntheticFeed } from './synthetic.ts';
+import { startWsServer } from './ws-server.ts';
+
+const [kind = 'uws', aircraftArg = '10000', compressArg = '0'] = process.argv.slice(2);
+const compress = compressArg === '1';
+const metrics = createMetrics();
+const TICK_HZ = 4;
+
+const server =
+  kind === 'uws'
+    ? await startEdge({ port: 0, tickHz: TICK_HZ, metrics, compression: compress, uiDir: '/nonexistent' })
+    : await startWsServer({ metrics, tickHz: TICK_HZ, compress });
+const feed = new SyntheticFeed(server.board, Number(aircraftArg));
+feed.start();
+
+let mark = {
+  cpu: process.cpuUsage(),
+  wallMs: Date.now(),
+  updates: 0,
+  bytes: 0,
+  skipped: 0,
+  ticks: 0,
+  tickSum: 0,
+};
+const counter = async (c: { get(): Promise<{ values: { value: number }[] }> }) =>
+  (await c.get()).values[0]?.value ?? 0;
+const tickStats = async () => {
+  const h = await metrics.edgeTickSeconds.get();
+  const count =
+    h.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))?.value ?? 0;
+  const sum = h.values.find((v) => (v as { metricName?: string }).metricName?.endsWith('_sum'))?.value ?? 0;
+  return { count, sum };
+};
+
+process.on('message', async (m: { cmd: string }) => {
+  if (m.cmd === 'mark') {
+    const t = await tickStats();
+    mark = {
+      cpu: process.cpuUsage(),
+      wallMs: Date.now(),
+      updates: feed.updates,
+      bytes: await counter(metrics.wsBytesSent),
+      skipped: await counter(metrics.wsFramesSkipped),
+      ticks: t.count,
+      tickSum: t.sum,
+    };
+    process.send?.({ ok: true });
+  } else if (m.cmd === 'read') {
+    const cpu = process.cpuUsage(mark.cpu);
+    const wallMs = Date.now() - mark.wallMs;
+    const t = await tickStats();
+    process.send?.({
+      cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
+      wallMs,
+      updatesPerS: ((feed.updates - mark.updates) * 1000) / wallMs,
+      payloadBytesPerS: (((await counter(metrics.wsBytesSent)) - mark.bytes) * 1000) / wallMs,
+      framesSkipped: (await counter(metrics.wsFramesSkipped)) - mark.skipped,
+      tickMeanMs: t.count > mark.ticks ? ((t.sum - mark.tickSum) / (t.count - mark.ticks)) * 1000 : 0,
+      rssMb: process.memoryUsage().rss / 1e6,
+    });
+  }
+});
+process.send?.({ port: server.port });
