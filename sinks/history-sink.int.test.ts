@@ -139,6 +139,36 @@ describe('PostgisSink', () => {
     expect(sink.retries).toBe(1);
   });
 
+  it('maintain() indexes closed days with GiST but not a day it is writing, and drops days past retention', async () => {
+    const gist = async (table: string) =>
+      Number(
+        (
+          await client.query(
+            "SELECT count(*) AS n FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%gist%'",
+            [table],
+          )
+        ).rows[0].n,
+      );
+    const writer = sinkFor({ retentionDays: 100_000 });
+    writer.write(historyRow({ icao24: 'c5c5c5', ts: Date.UTC(2024, 10, 20, 12) }));
+    await writer.flush();
+    const own = await writer.maintain();
+    expect(own.indexed).not.toContain('flights_history_p20241120'); // written a moment ago: a replay may go on
+    expect(own.dropped).toEqual([]);
+    await writer.close();
+    const other = sinkFor({ retentionDays: 100_000 });
+    const later = await other.maintain();
+    expect(later.indexed).toContain('flights_history_p20241120');
+    expect(await gist('flights_history_p20241120')).toBe(1);
+    const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    expect(later.indexed).not.toContain(`flights_history_p${today}`);
+    await other.close();
+    await client.query("SELECT ensure_history_partitions('2001-01-01Z', '2001-01-01Z')");
+    const pruner = sinkFor({ retentionDays: 3_650 }); // ten years: 2001 goes, 2018-2024 stay
+    expect((await pruner.maintain()).dropped).toEqual(['flights_history_p20010101']);
+    await pruner.close();
+  });
+
   it('acknowledges (durable) only after commit; batchRows triggers a write before flushMs', async () => {
     const sink = sinkFor({ batchRows: 100, flushMs: 60_000 });
     const start = Date.UTC(2024, 10, 27, 10);
