@@ -79,12 +79,13 @@ export class Fanout<S> {
     return this.clients.size;
   }
 
-  open(s: S): void {
+  /** A new socket: hello, then the snapshot of `bbox` (the world unless the URL named a box). */
+  open(s: S, bbox: BBox | null = null): void {
     const nowMs = this.options.now();
     this.clients.set(s, { lagging: false, tokens: MESSAGE_BURST, refilledMs: nowMs });
     this.options.metrics.wsClients.set(this.clients.size);
     this.sendText(s, helloFrame(this.options.tickHz, nowMs));
-    this.subscribe(s, null);
+    this.subscribe(s, bbox);
   }
 
   close(s: S): void {

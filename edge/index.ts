@@ -1,5 +1,6 @@
 export { AnomalyLog } from './anomaly-log.ts';
 export { TrackBoard } from './board.ts';
+export { edgeOptionsFromConfig } from './config.ts';
 export { Fanout } from './fanout.ts';
 export { FlightMirror } from './mirror.ts';
 export { type Edge, type EdgeHistory, type EdgeLogger, type EdgeOptions, startEdge } from './server.ts';

@@ -151,6 +151,11 @@ describe('edge over real WebSockets', () => {
         expect(bboxContains([...box], t.lon, t.lat)).toBe(true);
     }
     expect(client.mirror.flights).toEqual(await boardViaHttp(box.join(',')));
+    const direct = await TestClient.connect(`${wsUrl}?bbox=${box.join(',')}`);
+    await direct.until(() => direct.last('snapshot') !== undefined, 'snapshot of the URL box');
+    expect(direct.mirror.flights).toEqual(client.mirror.flights);
+    direct.close();
+    await expect(TestClient.connect(`${wsUrl}?bbox=1,2,3`)).rejects.toThrow('HTTP 400');
     client.send({ type: 'resync' });
     const n = client.frames.length;
     await client.until(() => client.frames.length > n, 'resync snapshot');

@@ -77,6 +77,8 @@ export interface Edge {
 
 interface SocketData {
   id: number;
+  /** Optional ?bbox= on the WS URL: the first snapshot is already that box (no world snapshot). */
+  bbox: BBox | null;
 }
 
 const ANOMALY_TOPIC = 'anomalies';
@@ -357,9 +359,12 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     sendPingsAutomatically: true,
     upgrade: (res, req, context) =>
       guard(() => {
-        if (front(res, req, []) === null) return;
+        const q = front(res, req, ['bbox']);
+        if (q === null) return;
+        const bbox = checkBboxQuery(q.bbox);
+        if (!check(res, bbox)) return;
         res.upgrade<SocketData>(
-          { id: nextSocketId++ },
+          { id: nextSocketId++, bbox: bbox.value },
           req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'),
           req.getHeader('sec-websocket-extensions'),
@@ -368,7 +373,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
       })(res, req),
     open: (ws) => {
       ws.subscribe(ANOMALY_TOPIC);
-      fanout.open(ws);
+      fanout.open(ws, ws.getUserData().bbox);
     },
     message: (ws, message, isBinary) => fanout.message(ws, message, isBinary),
     drain: (ws) => fanout.drain(ws),

@@ -30,12 +30,13 @@ let opened = 0;
 let cpuAtReset = process.cpuUsage();
 
 function connect(i: number): void {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/flights`, { perMessageDeflate: compress });
+  const bbox = i < worldClients ? null : regionBox(i % (REGION_COLS * REGION_ROWS));
+  // The box in the URL: the first snapshot is the box, not the whole world.
+  const query = bbox === null ? '' : `?bbox=${bbox.join(',')}`;
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/flights${query}`, { perMessageDeflate: compress });
   const c: Client = { ws, seq: null, maxLagMs: 0, gaps: 0, snapshots: 0, bytesAtReset: 0 };
   clients.push(c);
   ws.on('open', () => {
-    const bbox = i < worldClients ? null : regionBox(i % (REGION_COLS * REGION_ROWS));
-    ws.send(JSON.stringify({ type: 'subscribe', bbox }));
     if (++opened === count) process.send?.({ ready: true });
   });
   ws.on('message', (data: Buffer) => {

@@ -1,6 +1,7 @@
 import { type WebSocket, WebSocketServer } from 'ws';
 import { WS_MAX_CLIENT_MESSAGE_BYTES } from '../../runtime/contract/index.ts';
 import type { Metrics } from '../../runtime/metrics/metrics.ts';
+import { parseBboxParam } from '../bbox.ts';
 import { TrackBoard } from '../board.ts';
 import { Fanout, type Transport } from '../fanout.ts';
 import type { Group } from '../groups.ts';
@@ -52,9 +53,11 @@ export async function startWsServer(options: { metrics: Metrics; tickHz: number;
     maxPayload: WS_MAX_CLIENT_MESSAGE_BYTES,
     perMessageDeflate: options.compress,
   });
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req) => {
     everyone.add(ws);
-    fanout.open(ws);
+    const raw = new URL(req.url ?? '/', 'http://x').searchParams.get('bbox');
+    const bbox = raw === null ? null : parseBboxParam(raw);
+    fanout.open(ws, bbox?.ok ? bbox.bbox : null);
     ws.on('message', (data, isBinary) => fanout.message(ws, data as Buffer, isBinary));
     ws.on('close', () => {
       everyone.delete(ws);

@@ -1,0 +1,14 @@
+import type { Config } from '../runtime/config/config.ts';
+import type { EdgeOptions } from './server.ts';
+
+/** The edge's part of the configuration (contract section 10) as startEdge options. */
+export function edgeOptionsFromConfig(config: Config): EdgeOptions {
+  return {
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    token: config.EDGE_TOKEN,
+    tickHz: config.WS_TICK_HZ,
+    staleAfterS: config.STALE_AFTER_S,
+    airportsFile: config.AIRPORTS_FILE,
+  };
+}
