@@ -255,6 +255,7 @@ describe('PostgisSink', () => {
       });
       sink.write(historyRow());
       await expect(sink.durable()).rejects.toThrow(/flights_current/);
+      expect(() => sink.write(historyRow())).toThrow(/flights_current/);
       await expect(sink.close()).rejects.toThrow(/flights_current/);
       expect(await metrics.registry.getSingleMetricAsString('skysentinel_sink_errors_total')).toMatch(/ 1$/m);
     } finally {

@@ -138,6 +138,8 @@ export class PostgisSink implements HistorySink {
 
   write(row: HistoryRow): boolean {
     if (this.closing) throw new SinkClosedError('PostgisSink: write after close');
+    // After a fatal error nothing will be stored: refuse loudly rather than buffer without end.
+    if (this.fatal) throw this.fatal;
     this.queue.push(row);
     this.rowsWritten++;
     this.scheduled();
