@@ -4,7 +4,7 @@ import { EXIT } from '../cli/exit-codes.ts';
 import { type Config, loadConfig, loadDotEnv } from '../config/config.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
-import { type ShutdownStep, untilShutdown } from './shutdown.ts';
+import { type ShutdownStep, shutdownOnSignals } from './shutdown.ts';
 
 export interface App {
   config: Config;
@@ -27,6 +27,7 @@ export async function bootstrap(
   loadDotEnv();
   const config = loadConfig(process.env);
   const log = createLogger(config.LOG_LEVEL).child({ command });
+  const signals = shutdownOnSignals(log);
   if (needs.kafka && config.KAFKA_BROKERS.length === 0) {
     log.error(
       {},
@@ -51,6 +52,6 @@ export async function bootstrap(
     bus,
     metrics,
     log,
-    shutdown: (steps) => untilShutdown(() => steps, log),
+    shutdown: (steps) => signals.untilShutdown(() => steps),
   };
 }

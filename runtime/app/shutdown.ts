@@ -37,37 +37,48 @@ export async function runShutdown(steps: ShutdownStep[], log: ShutdownLog): Prom
   return code;
 }
 
-/** Resolves with the exit code once a signal arrived and the steps ran. */
-export function untilShutdown(
-  steps: () => ShutdownStep[],
-  log: ShutdownLog,
-  options: ShutdownOptions = {},
-): Promise<number> {
+/**
+ * Listens for SIGTERM/SIGINT from the moment it is created (so a signal during start-up is not
+ * lost), and `untilShutdown(steps)` resolves with the exit code once a signal arrived and the
+ * steps ran (at once if the signal came before the steps were known).
+ */
+export function shutdownOnSignals(log: ShutdownLog, options: ShutdownOptions = {}) {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const deadlineMs = options.deadlineMs ?? 9_000;
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  return new Promise((resolve) => {
-    let started = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (started) {
-        log.error({ signal }, 'second signal: exiting now');
-        exit(130);
-        return;
-      }
-      started = true;
-      log.info({ signal }, 'shutting down');
-      const timer = setTimeout(() => {
-        log.error({ deadlineMs }, 'shutdown deadline passed: exiting now');
-        exit(1);
-      }, deadlineMs);
-      timer.unref();
-      void runShutdown(steps(), log).then((code) => {
-        clearTimeout(timer);
-        for (const s of signals) process.off(s, onSignal);
-        log.info({ code }, 'stopped');
-        resolve(code);
+  let signalled: NodeJS.Signals | null = null;
+  let onFirstSignal: (() => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.error({ signal }, 'second signal: exiting now');
+      exit(130);
+      return;
+    }
+    signalled = signal;
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error({ deadlineMs }, 'shutdown deadline passed: exiting now');
+      exit(1);
+    }, deadlineMs);
+    timer.unref();
+    onFirstSignal?.();
+  };
+  for (const s of signals) process.on(s, onSignal);
+  return {
+    get signalled() {
+      return signalled;
+    },
+    untilShutdown(steps: () => ShutdownStep[]): Promise<number> {
+      return new Promise((resolve) => {
+        const go = () =>
+          void runShutdown(steps(), log).then((code) => {
+            for (const s of signals) process.off(s, onSignal);
+            log.info({ code }, 'stopped');
+            resolve(code);
+          });
+        if (signalled) go();
+        else onFirstSignal = go;
       });
-    };
-    for (const s of signals) process.on(s, onSignal);
-  });
+    },
+  };
 }

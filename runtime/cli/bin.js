@@ -4,4 +4,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// A command that returned has finished its work (servers closed, offsets committed): a handle a
+// library forgot to close must not keep the process alive.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -3,7 +3,7 @@
  * `summary` (one line), `usage` (its --help text) and `run(args): Promise<number>` (the exit code).
  */
 import { existsSync } from 'node:fs';
-import { ConfigError } from '../config/config.ts';
+import { ConfigError, loadDotEnv } from '../config/config.ts';
 import { EXIT } from './exit-codes.ts';
 
 const COMMANDS = ['run', 'produce', 'process', 'edge', 'detect', 'migrate', 'topics'] as const;
@@ -32,6 +32,7 @@ async function overview(): Promise<string> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  loadDotEnv();
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(await overview());

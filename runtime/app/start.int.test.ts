@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { getJson, startCli, waitFor } from '../testing/cli-process.ts';
+
+// `npm start` is what a newcomer runs: the embedded bus, the NYC fixture at 10x, the edge.
+describe('npm start', () => {
+  it('serves /flights with aircraft within 10 s and stops cleanly on SIGTERM', async () => {
+    const port = 18021;
+    // The script `npm start` runs, started as npm would start it (npm itself does not forward
+    // SIGTERM to its script, so a supervisor signals the script's process directly).
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(pkg.scripts.start).toBe('node runtime/cli/bin.js run');
+    const app = startCli([], { HTTP_PORT: String(port), DATABASE_URL: '', KAFKA_BROKERS: '' }, [
+      'sh',
+      '-c',
+      `exec ${pkg.scripts.start}`,
+    ]);
+    const t0 = Date.now();
+    try {
+      const count = await waitFor(
+        '/flights with aircraft',
+        async () => {
+          const body = await getJson<{ count: number }>(`http://127.0.0.1:${port}/flights`);
+          return body.count > 0 ? body.count : undefined;
+        },
+        10_000,
+        100,
+      );
+      expect(count).toBeGreaterThan(0);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(app.output()).toContain(`open http://127.0.0.1:${port}/`);
+    } finally {
+      const t1 = Date.now();
+      expect(await app.stop(12_000), app.output()).toBe(0);
+      expect(Date.now() - t1).toBeLessThan(10_000);
+      expect(app.output()).toMatch(/"code":0,"msg":"stopped"/);
+      expect(app.output()).not.toMatch(/shutdown step failed/);
+    }
+  });
+});
