@@ -29,6 +29,11 @@ export interface PostgisSinkOptions {
   flushMs?: number;
   /** write() returns false at this many buffered rows (queued plus in flight). */
   maxBufferedRows?: number;
+  /**
+   * Batches written at once, each on its own connection (default 2): one commits while the next
+   * is copied. Acknowledgement stays in write order whatever order they commit in.
+   */
+  connections?: number;
   metrics?: Metrics;
   /**
    * flights_current is written with a batch at most this often (default flushMs): under a
@@ -60,6 +65,20 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
+interface Batch {
+  rows: HistoryRow[];
+  anomalies: AnomalyEvent[];
+  /** The newest row per aircraft over this and earlier batches not yet written to flights_current. */
+  current: HistoryRow[] | null;
+  committed: boolean;
+}
+
+/** One connection and whether a batch is using it. */
+interface Lane {
+  client: pg.Client | null;
+  busy: boolean;
+}
+
 const HISTORY_WRITERS = { copy: copyHistory, staging: copyViaStaging, insert: insertHistory };
 
 export class SinkClosedError extends Error {
@@ -74,27 +93,29 @@ export class PostgisSink implements HistorySink {
   private readonly opts: PostgisSinkOptions;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly lanes: Lane[];
 
   private queue: HistoryRow[] = [];
   private queueHead = 0; // rows before it are taken (avoids O(n) shifts)
   private anomalyQueue: AnomalyEvent[] = [];
+  private inFlight: Batch[] = []; // taken, in write order, until acknowledged
   private inFlightRows = 0;
   private rowsWritten = 0;
   private rowsCommitted = 0; // acknowledged: history and flights_current committed
   private rowsAwaitingCurrent = 0; // in flights_history, their flights_current state not yet
-  private pendingCurrent = new Map<string, HistoryRow>();
-  private lastCurrentMs = Number.NEGATIVE_INFINITY;
   private anomaliesWritten = 0;
   private anomaliesCommitted = 0;
+  private pendingCurrent = new Map<string, HistoryRow>();
+  private batchesTaken = 0;
+  private lastCurrentBatch = 0; // batchesTaken when a batch last carried flights_current
+  private lastCurrentMs = Number.NEGATIVE_INFINITY;
   private durableWaiters: Waiter[] = [];
   private drainWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private due = false;
   private forced = false;
-  private running = false;
   private closing = false;
   private fatal: unknown = null;
-  private client: pg.Client | null = null;
   private readonly knownDays = new Map<number, string>(); // UTC day -> its partition's name
   private readonly lastWriteMsByDay = new Map<number, number>();
   private maintenanceTimer: NodeJS.Timeout | null = null;
@@ -110,9 +131,13 @@ export class PostgisSink implements HistorySink {
     this.flushMs = opts.flushMs ?? 500;
     this.maxBufferedRows = opts.maxBufferedRows ?? this.batchRows * 4;
     this.currentEveryMs = opts.currentEveryMs ?? this.flushMs;
-    if (this.batchRows < 1 || this.flushMs < 1 || this.maxBufferedRows < 1) {
-      throw new RangeError('PostgisSink: batchRows, flushMs and maxBufferedRows must be at least 1');
+    const connections = opts.connections ?? 2;
+    if (this.batchRows < 1 || this.flushMs < 1 || this.maxBufferedRows < 1 || connections < 1) {
+      throw new RangeError(
+        'PostgisSink: batchRows, flushMs, maxBufferedRows and connections must be at least 1',
+      );
     }
+    this.lanes = Array.from({ length: connections }, () => ({ client: null, busy: false }));
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     const every = opts.maintenanceEveryMs ?? 3_600_000; // one hour
@@ -122,14 +147,16 @@ export class PostgisSink implements HistorySink {
     }
   }
 
-  /** Rows queued or in flight (not yet committed). */
+  /** Rows queued or in flight (not yet acknowledged). */
   get bufferedRows(): number {
     return this.queue.length - this.queueHead + this.inFlightRows;
   }
 
-  /** The server process id of the sink's connection (null when not connected): for benchmarks. */
-  get backendPid(): number | null {
-    return (this.client as (pg.Client & { processID?: number | null }) | null)?.processID ?? null;
+  /** Server process ids of the sink's open connections: for benchmarks. */
+  get backendPids(): number[] {
+    return this.lanes
+      .map((l) => (l.client as (pg.Client & { processID?: number | null }) | null)?.processID ?? null)
+      .filter((pid): pid is number => pid !== null);
   }
 
   get committedRows(): number {
@@ -149,6 +176,7 @@ export class PostgisSink implements HistorySink {
   /** Queues an AnomalyEvent for the next batch (upserted by id). */
   writeAnomaly(event: AnomalyEvent): void {
     if (this.closing) throw new SinkClosedError('PostgisSink: writeAnomaly after close');
+    if (this.fatal) throw this.fatal;
     this.anomalyQueue.push(event);
     this.anomaliesWritten++;
     this.scheduled();
@@ -178,20 +206,20 @@ export class PostgisSink implements HistorySink {
   flush(): Promise<void> {
     this.forced = true;
     const done = this.durable();
-    this.kick();
+    this.dispatch();
     return done;
   }
 
+  /** Flushes, then closes the connections. Rejects, like durable(), if rows could not be stored. */
   async close(): Promise<void> {
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
-    // Rejects, like durable(), when rows could not be stored (the sink failed for good).
     try {
       await this.flush();
     } finally {
       this.closing = true;
       if (this.timer) clearTimeout(this.timer);
       await this.maintenanceRunning?.catch(() => {});
-      await this.dropClient();
+      await Promise.all(this.lanes.map((l) => this.dropClient(l)));
     }
   }
 
@@ -228,12 +256,12 @@ export class PostgisSink implements HistorySink {
 
   private scheduled(): void {
     if (this.queue.length - this.queueHead >= this.batchRows) {
-      this.kick();
+      this.dispatch();
     } else if (this.timer === null && !this.due) {
       this.timer = setTimeout(() => {
         this.timer = null;
         this.due = true;
-        this.kick();
+        this.dispatch();
       }, this.flushMs);
     }
   }
@@ -241,68 +269,91 @@ export class PostgisSink implements HistorySink {
   private shouldFlush(): boolean {
     const queued = this.queue.length - this.queueHead;
     if (queued >= this.batchRows) return true;
-    const anything = queued > 0 || this.anomalyQueue.length > 0 || this.rowsAwaitingCurrent > 0;
+    const uncovered = this.batchesTaken > this.lastCurrentBatch; // flights_current still owed
+    const anything = queued > 0 || this.anomalyQueue.length > 0 || uncovered;
     return anything && (this.due || this.forced);
   }
 
-  private kick(): void {
-    if (this.running || this.fatal) return;
-    this.running = true;
-    void this.pump().finally(() => {
-      this.running = false;
-    });
-  }
-
-  private async pump(): Promise<void> {
-    while (this.shouldFlush() && !this.fatal) {
-      const end = Math.min(this.queue.length, this.queueHead + this.batchRows);
-      const rows = this.queue.slice(this.queueHead, end);
-      this.queueHead = end;
-      if (this.queueHead > 65_536 && this.queueHead * 2 > this.queue.length) {
-        this.queue = this.queue.slice(this.queueHead);
-        this.queueHead = 0;
-      }
-      const anomalies = this.anomalyQueue;
-      this.anomalyQueue = [];
-      this.inFlightRows = rows.length;
-      if (this.queue.length === this.queueHead && this.anomalyQueue.length === 0) {
-        this.due = false;
-        this.forced = false;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = null;
-      }
-      // flights_current goes with this batch when it is due, or when nothing else is queued (an
-      // idle moment: acknowledge now rather than wait for the next batch).
-      const withCurrent =
-        this.now() - this.lastCurrentMs >= this.currentEveryMs || this.queue.length === this.queueHead;
-      for (const r of latestPerAircraft(rows)) {
-        const prev = this.pendingCurrent.get(r.icao24);
-        if (prev === undefined || r.ts >= prev.ts) this.pendingCurrent.set(r.icao24, r);
-      }
-      const current = withCurrent ? [...this.pendingCurrent.values()] : null;
-      try {
-        await this.writeBatchWithRetry(rows, current, anomalies);
-      } catch (e) {
-        this.fail(e);
-        return;
-      }
-      this.inFlightRows = 0;
-      this.anomaliesCommitted += anomalies.length;
-      if (current) {
-        this.pendingCurrent.clear();
-        this.lastCurrentMs = this.now();
-        this.rowsCommitted += this.rowsAwaitingCurrent + rows.length;
-        this.rowsAwaitingCurrent = 0;
-      } else {
-        this.rowsAwaitingCurrent += rows.length;
-      }
-      this.settleWaiters();
+  /** Starts batches on free connections while there is something to write. */
+  private dispatch(): void {
+    while (!this.fatal && this.shouldFlush()) {
+      const lane = this.lanes.find((l) => !l.busy);
+      if (!lane) return; // a finishing batch calls dispatch() again
+      const batch = this.takeBatch();
+      lane.busy = true;
+      this.writeBatchWithRetry(lane, batch).then(
+        () => {
+          lane.busy = false;
+          batch.committed = true;
+          this.acknowledge();
+          this.dispatch();
+        },
+        (e) => {
+          lane.busy = false;
+          this.fail(e);
+        },
+      );
     }
     // Rows left below batchRows and not yet due wait for the timer.
     if (this.queue.length > this.queueHead && !this.due && this.timer === null) this.scheduled();
+    // A flush() with nothing (more) to take is over: later rows wait for batchRows or flushMs again.
+    const idle = this.queue.length === this.queueHead && this.anomalyQueue.length === 0;
+    if (idle && this.batchesTaken === this.lastCurrentBatch) this.forced = false;
   }
 
-  private settleWaiters(): void {
+  private takeBatch(): Batch {
+    const end = Math.min(this.queue.length, this.queueHead + this.batchRows);
+    const rows = this.queue.slice(this.queueHead, end);
+    this.queueHead = end;
+    if (this.queueHead > 65_536 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    const anomalies = this.anomalyQueue;
+    this.anomalyQueue = [];
+    const emptied = this.queue.length === this.queueHead;
+    if (emptied) {
+      this.due = false;
+      this.forced = false;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+    }
+    for (const r of latestPerAircraft(rows)) {
+      const prev = this.pendingCurrent.get(r.icao24);
+      if (prev === undefined || r.ts >= prev.ts) this.pendingCurrent.set(r.icao24, r);
+    }
+    this.batchesTaken++;
+    // flights_current goes with this batch when it is due, or when nothing else is queued (an
+    // idle moment: acknowledge now rather than wait for the next batch).
+    let current: HistoryRow[] | null = null;
+    const nowMs = this.now();
+    if (emptied || nowMs - this.lastCurrentMs >= this.currentEveryMs) {
+      current = [...this.pendingCurrent.values()];
+      this.pendingCurrent.clear();
+      this.lastCurrentMs = nowMs;
+      this.lastCurrentBatch = this.batchesTaken;
+    }
+    const batch: Batch = { rows, anomalies, current, committed: false };
+    this.inFlight.push(batch);
+    this.inFlightRows += rows.length;
+    return batch;
+  }
+
+  /**
+   * Acknowledges committed batches in write order: a batch's rows once it and every earlier
+   * batch are committed and a committed batch at or after it carried their flights_current state.
+   */
+  private acknowledge(): void {
+    while (this.inFlight.length > 0 && this.inFlight[0].committed) {
+      const b = this.inFlight.shift()!;
+      this.inFlightRows -= b.rows.length;
+      this.anomaliesCommitted += b.anomalies.length;
+      this.rowsAwaitingCurrent += b.rows.length;
+      if (b.current) {
+        this.rowsCommitted += this.rowsAwaitingCurrent;
+        this.rowsAwaitingCurrent = 0;
+      }
+    }
     const waiting: Waiter[] = [];
     for (const w of this.durableWaiters) {
       if (this.rowsCommitted >= w.rows && this.anomaliesCommitted >= w.anomalies) w.resolve();
@@ -317,6 +368,7 @@ export class PostgisSink implements HistorySink {
   }
 
   private fail(e: unknown): void {
+    if (this.fatal) return;
     this.fatal = e;
     for (const w of this.durableWaiters) w.reject(e);
     this.durableWaiters = [];
@@ -324,22 +376,18 @@ export class PostgisSink implements HistorySink {
     this.drainWaiters = [];
   }
 
-  private async writeBatchWithRetry(
-    rows: HistoryRow[],
-    current: HistoryRow[] | null,
-    anomalies: AnomalyEvent[],
-  ): Promise<void> {
+  private async writeBatchWithRetry(lane: Lane, batch: Batch): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const startedMs = performance.now();
       try {
-        const client = await this.connection();
-        const table = await this.ensurePartitions(client, rows);
-        await this.writeBatch(client, table, rows, current, anomalies);
+        const client = await this.connection(lane);
+        const table = await this.ensurePartitions(client, batch.rows);
+        await this.writeBatch(client, table, batch);
         const m = this.opts.metrics;
-        m?.sinkBatchRows.observe(rows.length);
+        m?.sinkBatchRows.observe(batch.rows.length);
         m?.sinkFlushSeconds.observe((performance.now() - startedMs) / 1000);
         const nowMs = this.now();
-        for (const day of utcDays(rows)) this.lastWriteMsByDay.set(day, nowMs);
+        for (const day of utcDays(batch.rows)) this.lastWriteMsByDay.set(day, nowMs);
         return;
       } catch (e) {
         this.opts.metrics?.sinkErrors.inc();
@@ -351,27 +399,20 @@ export class PostgisSink implements HistorySink {
           throw e;
         }
         this.retries++;
-        await this.dropClient();
-        if (this.closing) throw e;
-        await new Promise((r) =>
-          setTimeout(r, backoffMs(attempt, this.random(), this.opts.retryMinMs, this.opts.retryMaxMs)),
-        );
+        await this.dropClient(lane);
+        if (this.closing || this.fatal) throw this.fatal ?? e;
+        const waitMs = backoffMs(attempt, this.random(), this.opts.retryMinMs, this.opts.retryMaxMs);
+        await new Promise((r) => setTimeout(r, waitMs));
       }
     }
   }
 
-  private async writeBatch(
-    client: pg.Client,
-    table: string,
-    rows: HistoryRow[],
-    current: HistoryRow[] | null,
-    anomalies: AnomalyEvent[],
-  ): Promise<void> {
+  private async writeBatch(client: pg.Client, table: string, batch: Batch): Promise<void> {
     const writer = HISTORY_WRITERS[this.opts.historyWriter ?? 'copy'];
     let history: number;
     try {
       await client.query('BEGIN');
-      history = await writer(client, rows, table);
+      history = await writer(client, batch.rows, table);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isUniqueViolation(e)) throw e;
@@ -379,11 +420,11 @@ export class PostgisSink implements HistorySink {
       // whose acknowledgement was lost): merge them instead, skipping what is there.
       this.duplicateBatches++;
       await client.query('BEGIN');
-      history = await copyViaStaging(client, rows);
+      history = await copyViaStaging(client, batch.rows);
     }
     try {
-      const currentUpserted = current ? await upsertFlightsCurrent(client, current) : 0;
-      const anomaliesUpserted = await upsertAnomalies(client, anomalies);
+      const currentUpserted = batch.current ? await upsertFlightsCurrent(client, batch.current) : 0;
+      const anomaliesUpserted = await upsertAnomalies(client, batch.anomalies);
       await client.query('COMMIT');
       const m = this.opts.metrics;
       m?.sinkRows.inc({ table: 'flights_history' }, history);
@@ -418,8 +459,8 @@ export class PostgisSink implements HistorySink {
     this.knownDays.set(day, name);
   }
 
-  private async connection(): Promise<pg.Client> {
-    if (this.client) return this.client;
+  private async connection(lane: Lane): Promise<pg.Client> {
+    if (lane.client) return lane.client;
     const client = createClient(this.opts.url, {
       applicationName: 'skysentinel-sink',
       connectTimeoutMs: this.opts.connectTimeoutMs,
@@ -435,13 +476,13 @@ export class PostgisSink implements HistorySink {
       await client.end().catch(() => {});
       throw e;
     }
-    this.client = client;
+    lane.client = client;
     return client;
   }
 
-  private async dropClient(): Promise<void> {
-    const c = this.client;
-    this.client = null;
+  private async dropClient(lane: Lane): Promise<void> {
+    const c = lane.client;
+    lane.client = null;
     // end() on a connection that already died may never settle: do not wait for it long.
     if (c) await Promise.race([c.end().catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
   }

@@ -125,7 +125,10 @@ export async function insertHistory(db: Db, rows: readonly HistoryRow[]): Promis
  * altitude (what the edge shows). Only moves forward in time, so replaying an old batch is harmless.
  */
 export async function upsertFlightsCurrent(db: Db, rows: readonly HistoryRow[]): Promise<number> {
-  const latest = latestPerAircraft(rows);
+  // In icao24 order, so two connections upserting overlapping aircraft lock rows in the same order.
+  const latest = latestPerAircraft(rows).sort((a, b) =>
+    a.icao24 < b.icao24 ? -1 : a.icao24 > b.icao24 ? 1 : 0,
+  );
   if (latest.length === 0) return 0;
   const res = await db.query(
     `INSERT INTO flights_current AS c

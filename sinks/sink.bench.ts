@@ -6,6 +6,7 @@
  * batch proves duplicates stay impossible on the COPY path. Last line: one JSON object of figures.
  *
  * Env: BENCH_ROWS (1,000,000), BENCH_AIRCRAFT (2,000), BENCH_PATHS (copy,staging,insert),
+ * BENCH_CONNECTIONS (the sink's connections, 2),
  * DATABASE_URL (default: the services' PostGIS, started if not running).
  */
 import { execFileSync } from 'node:child_process';
@@ -22,6 +23,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const AIRCRAFT = Number(process.env.BENCH_AIRCRAFT ?? 2_000);
 const PATHS = (process.env.BENCH_PATHS ?? 'copy,staging,insert').split(',') as Path[];
 const BATCH_ROWS = 5_000;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 2);
 
 function databaseUrl(): string {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
@@ -72,14 +74,12 @@ async function runPath(base: string, path: Path, rows: HistoryRow[]) {
     });
     const t0 = performance.now();
     const node0 = process.cpuUsage();
-    let pid: number | null = null;
-    let pgCpu0: number | null = null;
+    const pgCpu0 = new Map<number, number | null>(); // server backend pid -> CPU seconds at first sight
     let next = 100_000;
     for (let i = 0; i < rows.length; i++) {
       if (!sink.write(rows[i])) await sink.drained();
-      if (pid === null && sink.backendPid !== null) {
-        pid = sink.backendPid;
-        pgCpu0 = processCpuS(pid);
+      if (pgCpu0.size < sink.backendPids.length) {
+        for (const pid of sink.backendPids) if (!pgCpu0.has(pid)) pgCpu0.set(pid, processCpuS(pid));
       }
       if (i + 1 === next) {
         const soFar = Math.round(next / ((performance.now() - t0) / 1000));
@@ -91,8 +91,11 @@ async function runPath(base: string, path: Path, rows: HistoryRow[]) {
     const seconds = (performance.now() - t0) / 1000;
     const nodeUsage = process.cpuUsage(node0);
     const nodeCpuS = (nodeUsage.user + nodeUsage.system) / 1e6;
-    const pgCpu1 = processCpuS(pid);
-    const pgCpuS = pgCpu0 === null || pgCpu1 === null ? null : pgCpu1 - pgCpu0;
+    let pgCpuS: number | null = pgCpu0.size > 0 ? 0 : null;
+    for (const [pid, before] of pgCpu0) {
+      const after = processCpuS(pid);
+      pgCpuS = before === null || after === null || pgCpuS === null ? null : pgCpuS + after - before;
+    }
     await sink.close();
     const stored = await count(db);
     if (stored.rows !== rows.length || stored.duplicateKeys !== 0) {
@@ -155,6 +158,7 @@ console.log(
     rows: rows.length,
     aircraft: AIRCRAFT,
     batchRows: BATCH_ROWS,
+    connections: CONNECTIONS,
     copyRowsPerS: results.copy?.rowsPerS ?? null,
     stagingRowsPerS: results.staging?.rowsPerS ?? null,
     insertRowsPerS: results.insert?.rowsPerS ?? null,
