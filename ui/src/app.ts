@@ -209,7 +209,6 @@ export function createApp(globeEl: HTMLElement) {
     select,
     frameIntervals: (n?: number) => globe.frameIntervals(n),
     deltaStats: () => deltaStats.slice(),
-    positionUpdateMs: () => globe.aircraft.lastUpdateCostMs,
   };
 
   return {

@@ -1,21 +1,42 @@
 import * as THREE from 'three';
 import type { Track } from '../../../runtime/contract/track.ts';
 import { trackRgb, trackSizeFactor } from '../core/colour-scale.ts';
-import { deadReckon, fixLocalTimeMs } from '../core/dead-reckoning.ts';
-import type { FlightFilter } from '../core/filters.ts';
-import { matchesFilter } from '../core/filters.ts';
-import { geoToScene } from '../core/geo.ts';
+import { deadReckon, fixLocalTimeMs, MAX_EXTRAPOLATE_S } from '../core/dead-reckoning.ts';
+import { compileFilter, type FlightFilter } from '../core/filters.ts';
+import { EARTH_RADIUS_M, geoToScene } from '../core/geo.ts';
 import { SlotTable } from '../core/slot-table.ts';
-import { GLOBE_RADIUS, relAltitude } from './scale.ts';
+import { ALT_BASE_REL, ALT_EXAGGERATION, GLOBE_RADIUS, relAltitude } from './scale.ts';
 
+/**
+ * Dead reckoning on the GPU: the same straight-line step as core/dead-reckoning.ts (deadReckon,
+ * offsetLatLon) and core/geo.ts (geoToScene), evaluated per vertex from the last fix. Keep the
+ * two in step: `predicted()` (camera, marker, picking) uses the TypeScript version.
+ * `position` holds (lat, lon, alt_m) of the fix, aVel (speed_ms, track_deg, vrate_ms), aFix the
+ * fix time in seconds since the layer's epoch.
+ */
 const VERTEX = /* glsl */ `
+attribute vec3 aVel;
+attribute float aFix;
 attribute vec3 aColor;
 attribute float aSize;
+uniform float uNow;
 uniform float uPx;
 varying vec3 vColor;
+const float DEG = 0.017453292519943295;
+const float R_EARTH = ${EARTH_RADIUS_M.toFixed(1)};
 void main() {
   vColor = aColor;
-  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+  float dt = clamp(uNow - aFix, 0.0, ${MAX_EXTRAPOLATE_S.toFixed(1)});
+  float dist = aVel.x * dt;
+  float b = aVel.y * DEG;
+  float lat = position.x + (dist * cos(b) / R_EARTH) / DEG;
+  float lon = position.y + (dist * sin(b) / (R_EARTH * max(cos(position.x * DEG), 1e-6))) / DEG;
+  float alt = max(0.0, position.z + aVel.z * dt);
+  float phi = (90.0 - lat) * DEG;
+  float theta = (90.0 - lon) * DEG;
+  float r = ${GLOBE_RADIUS.toFixed(1)} * (1.0 + alt * ${(ALT_EXAGGERATION / EARTH_RADIUS_M).toExponential(8)} + ${ALT_BASE_REL.toFixed(6)});
+  vec3 p = vec3(r * sin(phi) * cos(theta), r * cos(phi), r * sin(phi) * sin(theta));
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 1.0);
   gl_PointSize = aSize * uPx;
   // Filtered-out slots: size 0 and pushed outside the clip volume so no driver draws a pixel.
   if (aSize <= 0.0) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
@@ -31,49 +52,59 @@ void main() {
 /** Base point size in CSS pixels. */
 const POINT_PX = 4.5;
 
+/** Per-slot attribute columns: name and components. */
+const COLUMNS = { position: 3, aVel: 3, aFix: 1, aColor: 3, aSize: 1 } as const;
+type Column = keyof typeof COLUMNS;
+
 /**
- * Every aircraft in ONE THREE.Points draw call. Deltas touch only the changed slots' colour and
- * size; positions are dead-reckoned in place once per rendered frame (onBeforeRender), so the
- * cost per frame is one pass over a Float32Array and one buffer upload, whatever the delta rate.
+ * Every aircraft in ONE THREE.Points draw call. A delta writes only the changed slots (fix,
+ * velocity, colour, size) and uploads those ranges; between deltas the CPU does nothing per
+ * frame: the vertex shader moves every aircraft from its last fix (uniform uNow), so the frame
+ * cost does not grow with the number of aircraft on the JavaScript side.
  */
 export class AircraftLayer {
   readonly points: THREE.Points;
   readonly table = new SlotTable();
   private readonly geometry = new THREE.BufferGeometry();
+  private readonly material: THREE.ShaderMaterial;
   private capacity = 0;
-  private positions = new Float32Array(0);
-  private colors = new Float32Array(0);
-  private sizes = new Float32Array(0);
-  private fixLocalMs = new Float64Array(0);
-  private filter: FlightFilter;
-  /** Time of the last position pass (performance.now), and its cost, for the debug hook. */
-  lastUpdateMs = 0;
-  lastUpdateCostMs = 0;
+  private cols = {} as Record<Column, Float32Array>;
+  private match: (t: Track) => boolean;
+  /** performance.now() at creation: aFix and uNow count seconds from here (float32 stays precise). */
+  private readonly epochMs = performance.now();
+  /** Lowest and highest slot written since the last upload. */
+  private dirtyLo = Number.POSITIVE_INFINITY;
+  private dirtyHi = -1;
 
   constructor(filter: FlightFilter) {
-    this.filter = filter;
+    this.match = compileFilter(filter);
     this.grow(4096);
-    const material = new THREE.ShaderMaterial({
+    this.material = new THREE.ShaderMaterial({
       vertexShader: VERTEX,
       fragmentShader: FRAGMENT,
-      uniforms: { uPx: { value: POINT_PX * (globalThis.devicePixelRatio || 1) } },
-      depthTest: true,
-      depthWrite: true,
+      uniforms: {
+        uPx: { value: POINT_PX * (globalThis.devicePixelRatio || 1) },
+        uNow: { value: 0 },
+      },
     });
-    this.points = new THREE.Points(this.geometry, material);
-    // Positions change every frame; a stale bounding sphere would cull the whole layer.
+    this.points = new THREE.Points(this.geometry, this.material);
+    // Positions are computed in the shader: three's bounding sphere and raycast would use raw
+    // (lat, lon, alt) as x, y, z. Never cull; picking is done by `pick`.
     this.points.frustumCulled = false;
-    this.points.onBeforeRender = () => this.updatePositions(performance.now());
+    this.points.raycast = () => {};
+    this.points.onBeforeRender = () => {
+      this.material.uniforms.uNow!.value = (performance.now() - this.epochMs) / 1000;
+    };
   }
 
   /** A snapshot: replace everything. */
   reset(tracks: readonly Track[], frameTsMs: number, receivedLocalMs: number): void {
     this.table.clear();
     for (const t of tracks) this.put(t, frameTsMs, receivedLocalMs);
-    this.commit();
+    this.commit(true);
   }
 
-  /** A delta: only the changed slots are written. */
+  /** A delta: only the changed slots are written and uploaded. */
   apply(
     upserts: readonly Track[],
     removes: readonly string[],
@@ -82,14 +113,19 @@ export class AircraftLayer {
   ): void {
     for (const id of removes) this.drop(id);
     for (const t of upserts) this.put(t, frameTsMs, receivedLocalMs);
-    this.commit();
+    this.commit(false);
   }
 
   setFilter(f: FlightFilter): void {
-    this.filter = f;
+    this.match = compileFilter(f);
     const tracks = this.table.tracks;
     for (let i = 0; i < tracks.length; i++) this.paint(i, tracks[i]!);
-    this.commit();
+    this.commit(true);
+  }
+
+  /** Point size factor (zoom-dependent, see pointScaleForAltitude). */
+  setPointScale(scale: number): void {
+    this.material.uniforms.uPx!.value = POINT_PX * (globalThis.devicePixelRatio || 1) * scale;
   }
 
   get visibleCount(): number {
@@ -104,19 +140,24 @@ export class AircraftLayer {
     const slot = this.table.slotOf(icao24);
     if (slot === undefined) return null;
     const t = this.table.tracks[slot]!;
-    return { ...deadReckon(t, (nowMs - this.fixLocalMs[slot]!) / 1000), track: t };
+    const fixMs = this.epochMs + this.cols.aFix[slot]! * 1000;
+    return { ...deadReckon(t, (nowMs - fixMs) / 1000), track: t };
   }
 
   /** The visible aircraft nearest to a canvas pixel (within maxPx), not hidden behind the globe. */
   pick(camera: THREE.Camera, x: number, y: number, width: number, height: number, maxPx = 10): string | null {
     const v = new THREE.Vector3();
+    const xyz = [0, 0, 0];
     const camPos = camera.position;
+    const now = performance.now();
     let best: string | null = null;
     let bestD2 = maxPx * maxPx;
-    const p = this.positions;
     for (let i = 0; i < this.table.size; i++) {
       if (this.table.visible[i] !== 1) continue;
-      v.set(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!);
+      const t = this.table.tracks[i]!;
+      const p = this.predicted(t.icao24, now)!;
+      geoToScene(p.lat, p.lon, relAltitude(p.altM), GLOBE_RADIUS, xyz, 0);
+      v.set(xyz[0]!, xyz[1]!, xyz[2]!);
       // Facing the camera: the surface normal at the point points towards it.
       if (v.dot(camPos) - v.lengthSq() < 0) continue;
       v.project(camera);
@@ -125,86 +166,87 @@ export class AircraftLayer {
       const d2 = (sx - x) ** 2 + (sy - y) ** 2;
       if (d2 < bestD2) {
         bestD2 = d2;
-        best = this.table.tracks[i]!.icao24;
+        best = t.icao24;
       }
     }
     return best;
   }
 
-  /** Dead-reckons every visible slot to `nowMs` and uploads the positions once. */
-  updatePositions(nowMs: number): void {
-    const t0 = performance.now();
-    const { tracks, visible } = this.table;
-    const pos = this.positions;
-    for (let i = 0; i < tracks.length; i++) {
-      if (visible[i] !== 1) continue;
-      const p = deadReckon(tracks[i]!, (nowMs - this.fixLocalMs[i]!) / 1000);
-      geoToScene(p.lat, p.lon, relAltitude(p.altM), GLOBE_RADIUS, pos, i * 3);
-    }
-    const attr = this.geometry.getAttribute('position') as THREE.BufferAttribute;
-    attr.clearUpdateRanges();
-    attr.addUpdateRange(0, tracks.length * 3);
-    attr.needsUpdate = true;
-    this.lastUpdateMs = nowMs;
-    this.lastUpdateCostMs = performance.now() - t0;
-  }
-
   private put(t: Track, frameTsMs: number, receivedLocalMs: number): void {
     const slot = this.table.upsert(t, false);
     if (slot >= this.capacity) this.grow(this.capacity * 2);
-    this.fixLocalMs[slot] = fixLocalTimeMs(frameTsMs, t.ts, receivedLocalMs);
+    const { position, aVel, aFix } = this.cols;
+    const o = slot * 3;
+    // Unknown values hold still (as deadReckon does): no speed, no climb, altitude 0.
+    position[o] = t.lat;
+    position[o + 1] = t.lon;
+    position[o + 2] = t.alt_m ?? 0;
+    const moves = t.speed_ms !== null && t.track_deg !== null;
+    aVel[o] = moves ? t.speed_ms! : 0;
+    aVel[o + 1] = moves ? t.track_deg! : 0;
+    aVel[o + 2] = t.alt_m === null ? 0 : (t.vrate_ms ?? 0);
+    aFix[slot] = (fixLocalTimeMs(frameTsMs, t.ts, receivedLocalMs) - this.epochMs) / 1000;
     this.paint(slot, t);
-    // Until the next frame's pass, draw it where it was reported.
-    geoToScene(t.lat, t.lon, relAltitude(t.alt_m), GLOBE_RADIUS, this.positions, slot * 3);
   }
 
   private paint(slot: number, t: Track): void {
-    const vis = matchesFilter(t, this.filter);
+    const vis = this.match(t);
     this.table.setVisible(slot, vis);
     const c = trackRgb(t);
-    this.colors.set(c, slot * 3);
-    this.sizes[slot] = vis ? trackSizeFactor(t) : 0;
+    const o = slot * 3;
+    const col = this.cols.aColor;
+    col[o] = c[0];
+    col[o + 1] = c[1];
+    col[o + 2] = c[2];
+    this.cols.aSize[slot] = vis ? trackSizeFactor(t) : 0;
+    this.touch(slot);
   }
 
   private drop(icao24: string): void {
     const m = this.table.remove(icao24);
     if (!m || m.from === m.slot) return;
-    this.positions.copyWithin(m.slot * 3, m.from * 3, m.from * 3 + 3);
-    this.colors.copyWithin(m.slot * 3, m.from * 3, m.from * 3 + 3);
-    this.sizes[m.slot] = this.sizes[m.from]!;
-    this.fixLocalMs[m.slot] = this.fixLocalMs[m.from]!;
+    for (const name of Object.keys(COLUMNS) as Column[]) {
+      const k = COLUMNS[name];
+      this.cols[name].copyWithin(m.slot * k, m.from * k, m.from * k + k);
+    }
+    this.touch(m.slot);
   }
 
-  private commit(): void {
+  private touch(slot: number): void {
+    if (slot < this.dirtyLo) this.dirtyLo = slot;
+    if (slot > this.dirtyHi) this.dirtyHi = slot;
+  }
+
+  /** Uploads the written slot range (or everything) on the next render. */
+  private commit(all: boolean): void {
     this.geometry.setDrawRange(0, this.table.size);
-    for (const name of ['position', 'aColor', 'aSize']) {
+    const lo = all ? 0 : this.dirtyLo;
+    const hi = all ? this.table.size - 1 : this.dirtyHi;
+    this.dirtyLo = Number.POSITIVE_INFINITY;
+    this.dirtyHi = -1;
+    if (hi < lo) return;
+    for (const name of Object.keys(COLUMNS) as Column[]) {
+      const k = COLUMNS[name];
       const a = this.geometry.getAttribute(name) as THREE.BufferAttribute;
       a.clearUpdateRanges();
+      a.addUpdateRange(lo * k, (hi - lo + 1) * k);
       a.needsUpdate = true;
     }
   }
 
   private grow(capacity: number): void {
     const n = this.table.size;
-    const pos = new Float32Array(capacity * 3);
-    const col = new Float32Array(capacity * 3);
-    const siz = new Float32Array(capacity);
-    const fix = new Float64Array(capacity);
-    pos.set(this.positions.subarray(0, n * 3));
-    col.set(this.colors.subarray(0, n * 3));
-    siz.set(this.sizes.subarray(0, n));
-    fix.set(this.fixLocalMs.subarray(0, n));
-    this.positions = pos;
-    this.colors = col;
-    this.sizes = siz;
-    this.fixLocalMs = fix;
+    for (const name of Object.keys(COLUMNS) as Column[]) {
+      const k = COLUMNS[name];
+      const next = new Float32Array(capacity * k);
+      const prev = this.cols[name];
+      if (prev) next.set(prev.subarray(0, n * k));
+      this.cols[name] = next;
+      // A BufferAttribute cannot be resized: a new one, uploaded whole on the next commit.
+      this.geometry.setAttribute(name, new THREE.BufferAttribute(next, k).setUsage(THREE.DynamicDrawUsage));
+    }
     this.capacity = capacity;
-    // New arrays need new attributes (a BufferAttribute's array cannot be resized in place).
-    this.geometry.setAttribute(
-      'position',
-      new THREE.BufferAttribute(pos, 3).setUsage(THREE.DynamicDrawUsage),
-    );
-    this.geometry.setAttribute('aColor', new THREE.BufferAttribute(col, 3).setUsage(THREE.DynamicDrawUsage));
-    this.geometry.setAttribute('aSize', new THREE.BufferAttribute(siz, 1).setUsage(THREE.DynamicDrawUsage));
+    this.dirtyLo = 0;
+    this.dirtyHi = Math.max(this.dirtyHi, n - 1);
   }
 }

@@ -9,7 +9,7 @@ import { geoToScene } from '../core/geo.ts';
 import type { TrailPoint } from '../core/profile.ts';
 import type { ViewState } from '../core/visible-bbox.ts';
 import { AircraftLayer } from './aircraft-layer.ts';
-import { GLOBE_RADIUS, relAltitude } from './scale.ts';
+import { GLOBE_RADIUS, pointScaleForAltitude, relAltitude } from './scale.ts';
 import { airportPoints, countryBorders } from './static-layers.ts';
 
 // Shipped with the build (Vite copies and hashes them): nothing is fetched from outside at run time.
@@ -113,7 +113,10 @@ export class GlobeView {
   }
 
   private emitView(): void {
-    if (!this.cockpitOf) this.events.onView(this.view());
+    if (this.cockpitOf) return;
+    const v = this.view();
+    this.aircraft?.setPointScale(pointScaleForAltitude(v.altitude));
+    this.events.onView(v);
   }
 
   setAirports(airports: AirportFeature[]): void {
@@ -133,6 +136,7 @@ export class GlobeView {
   enterCockpit(icao24: string): void {
     this.cockpitOf = icao24;
     this.globe.controls().enabled = false;
+    this.aircraft.setPointScale(1);
   }
 
   leaveCockpit(): void {
