@@ -16,4 +16,13 @@ describe('skysentinel CLI dispatch', () => {
     expect(err.mock.calls.flat().join('\n')).toMatch(/unknown command 'fly'/);
     err.mockRestore();
   });
+  it.each(['run', 'produce', 'process', 'edge', 'detect', 'migrate', 'topics'])(
+    '%s --help prints its usage and exits 0',
+    async (name) => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      expect(await main([name, '--help'])).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toContain(`Usage: skysentinel ${name}`);
+      log.mockRestore();
+    },
+  );
 });
