@@ -77,7 +77,7 @@ describe('encodeHistoryBinary', () => {
       fc.property(fc.array(rowArb, { maxLength: 30 }), (rows) => {
         const tuples = decode(encodeHistoryBinary(rows, 0, rows.length, { header: true, trailer: true }));
         expect(tuples).toHaveLength(rows.length);
-        tuples.forEach((t, i) => expectRow(t, rows[i]));
+        for (const [i, t] of tuples.entries()) expectRow(t, rows[i]);
       }),
       { numRuns: 300 },
     );
