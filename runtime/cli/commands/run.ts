@@ -1,5 +1,5 @@
 import { bootstrap } from '../../app/bootstrap.ts';
-import { startConfiguredEdge } from '../../app/edge-wiring.ts';
+import { ensureUiBuilt, startConfiguredEdge } from '../../app/edge-wiring.ts';
 import { startProcessor } from '../../app/processor.ts';
 import { createEnvelopePublisher } from '../../producer/publisher.ts';
 import { replayFile } from '../../producer/replay.ts';
@@ -27,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
   if (typeof app === 'number') return app;
   const { config, bus, metrics, log, shutdown } = app;
 
+  ensureUiBuilt(log);
   const readiness: Record<string, () => boolean> = { bus: () => true };
   const { edge, pool, anomalyOutput } = await startConfiguredEdge(config, metrics, log, readiness);
   const processor = await startProcessor({
