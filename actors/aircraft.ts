@@ -13,7 +13,7 @@ import { EmergencySquawkMachine } from './machines/emergency-squawk.ts';
 import { GoAroundMachine } from './machines/go-around.ts';
 import { RapidDescentMachine } from './machines/rapid-descent.ts';
 import { SignalLostMachine } from './machines/signal-lost.ts';
-import { newObservation, type Observation } from './observation.ts';
+import { Observation } from './observation.ts';
 import { GATE, type GateCode, OrderGate } from './order-gate.ts';
 
 const NO_ANOMALIES: readonly AnomalyType[] = Object.freeze([]);
@@ -43,14 +43,32 @@ export class AircraftCore {
     opts: DetectorOptions,
     airports: AirportIndex,
   ) {
-    this.gate = new OrderGate(opts);
-    this.filter = new TrackFilter(opts);
-    this.airport = new NearestAirportCache(airports, opts.airportRadiusM);
-    this.obs = newObservation(icao24);
-    this.rapid = new RapidDescentMachine(opts);
-    this.goAround = new GoAroundMachine(opts);
-    this.emergency = new EmergencySquawkMachine(opts);
-    this.signal = new SignalLostMachine(opts);
+    // Every number this aircraft keeps, in one Float64Array: unboxed, contiguous, one object.
+    const rapidSlots = RapidDescentMachine.slotsFor(opts);
+    const s = new Float64Array(
+      OrderGate.SLOTS +
+        TrackFilter.SLOTS +
+        NearestAirportCache.SLOTS +
+        Observation.SLOTS +
+        GoAroundMachine.SLOTS +
+        EmergencySquawkMachine.SLOTS +
+        SignalLostMachine.SLOTS +
+        rapidSlots,
+    );
+    let b = 0;
+    const at = (n: number) => {
+      const here = b;
+      b += n;
+      return here;
+    };
+    this.gate = new OrderGate(opts, s, at(OrderGate.SLOTS));
+    this.filter = new TrackFilter(opts, s, at(TrackFilter.SLOTS));
+    this.airport = new NearestAirportCache(airports, opts.airportRadiusM, s, at(NearestAirportCache.SLOTS));
+    this.obs = new Observation(icao24, s, at(Observation.SLOTS));
+    this.goAround = new GoAroundMachine(opts, s, at(GoAroundMachine.SLOTS));
+    this.emergency = new EmergencySquawkMachine(opts, s, at(EmergencySquawkMachine.SLOTS));
+    this.signal = new SignalLostMachine(opts, s, at(SignalLostMachine.SLOTS));
+    this.rapid = new RapidDescentMachine(opts, s, at(rapidSlots));
   }
 
   /** One validated envelope. Returns the gate's verdict; machines run only on accepted fixes. */

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { around } from 'geokdbush';
 import KDBush from 'kdbush';
 import { parseAirports } from '../fixtures/airports.ts';
-import { fastDistM, haversineM } from './geo.ts';
+import { DEG, fastDistM, haversineM, M_PER_DEG } from './geo.ts';
+import { defineSlots, type Slotted } from './slots.ts';
 
+/** Small leaves: fewer points scanned per query (5,000 airports, so the tree stays tiny). */
+const NODE_SIZE = 16;
 /** What the detectors need of an airport. Elevation null (unknown) counts as sea level. */
 export interface AirportRef {
   ident: string;
@@ -19,13 +22,20 @@ export const elevationOf = (a: AirportRef | null): number => a?.elevationM ?? 0;
  * Nearest-airport lookups over a kd-tree (kdbush + geokdbush great-circle kNN), built once per
  * process and shared read-only by every actor.
  */
+export interface NearestTwo {
+  first: number;
+  firstM: number;
+  second: number;
+  secondM: number;
+}
+
 export class AirportIndex {
   readonly airports: readonly AirportRef[];
   private readonly index: KDBush;
 
   constructor(airports: readonly AirportRef[]) {
     this.airports = airports;
-    this.index = new KDBush(Math.max(1, airports.length));
+    this.index = new KDBush(Math.max(1, airports.length), NODE_SIZE);
     for (const a of airports) this.index.add(a.lon, a.lat);
     if (airports.length === 0) this.index.add(0, 0); // kdbush needs one point; never returned (see ids)
     this.index.finish();
@@ -37,6 +47,51 @@ export class AirportIndex {
 
   static load(path: string): AirportIndex {
     return AirportIndex.fromGeoJSON(readFileSync(path, 'utf8'));
+  }
+
+  /**
+   * The nearest and second-nearest airport within `maxDistM` (-1 when none), and their distances,
+   * written into `out` (no allocation but kdbush's id array). A bounding-box range query on the
+   * kd-tree, then great-circle distances for the few candidates: cheaper than a kNN search with
+   * its priority queue, and this runs whenever an aircraft has moved far enough to need it.
+   */
+  nearestTwo(lat: number, lon: number, maxDistM: number, out: NearestTwo): void {
+    out.first = -1;
+    out.second = -1;
+    out.firstM = Number.POSITIVE_INFINITY;
+    out.secondM = Number.POSITIVE_INFINITY;
+    if (this.airports.length === 0) return;
+    const dLat = maxDistM / M_PER_DEG;
+    const cos = Math.cos(Math.min(89, Math.abs(lat) + dLat) * DEG);
+    const dLon = Math.min(180, dLat / Math.max(cos, 1e-6));
+    const ids = this.index.range(lon - dLon, lat - dLat, lon + dLon, lat + dLat);
+    // Near the antimeridian the box wraps: search the other side too.
+    const extra =
+      lon - dLon < -180
+        ? this.index.range(lon - dLon + 360, lat - dLat, 180, lat + dLat)
+        : lon + dLon > 180
+          ? this.index.range(-180, lat - dLat, lon + dLon - 360, lat + dLat)
+          : null;
+    this.consider(ids, lat, lon, maxDistM, out);
+    if (extra) this.consider(extra, lat, lon, maxDistM, out);
+  }
+
+  private consider(ids: number[], lat: number, lon: number, maxDistM: number, out: NearestTwo): void {
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k];
+      const a = this.airports[id];
+      const d = haversineM(lat, lon, a.lat, a.lon);
+      if (d > maxDistM) continue;
+      if (d < out.firstM) {
+        out.second = out.first;
+        out.secondM = out.firstM;
+        out.first = id;
+        out.firstM = d;
+      } else if (d < out.secondM) {
+        out.second = id;
+        out.secondM = d;
+      }
+    }
   }
 
   /** Up to `k` airports within `maxDistM`, nearest first, with their distances. */
@@ -54,6 +109,8 @@ export class AirportIndex {
   }
 }
 
+const SHARED_HIT: NearestTwo = { first: -1, firstM: 0, second: -1, secondM: 0 };
+
 /** Searches this far beyond the radius that matters, so "none within it" stays true for a while. */
 const SEARCH_MARGIN_M = 25_000;
 
@@ -64,19 +121,29 @@ const SEARCH_MARGIN_M = 25_000;
  * has moved less than the nearest's distance beyond it. So most updates cost one distance, not a
  * tree search, and the answer is still exact.
  */
-export class NearestAirportCache {
+export class NearestAirportCache implements Slotted {
+  static readonly SLOTS: number;
   airport: AirportRef | null = null;
   /** Distance to `airport` at the last `at()` (NaN when none within the radius). */
-  distM = Number.NaN;
+  declare distM: number;
   private candidate: AirportRef | null = null;
-  private qLat = 0;
-  private qLon = 0;
-  private validM = -1;
+  declare private qLat: number;
+  declare private qLon: number;
+  declare private validM: number;
+  private readonly hit: NearestTwo;
 
   constructor(
     private readonly index: AirportIndex,
     private readonly radiusM: number,
-  ) {}
+    readonly s = new Float64Array(NearestAirportCache.SLOTS),
+    readonly b = 0,
+    /** Scratch for queries; one per process is enough (queries are synchronous). */
+    hit: NearestTwo = SHARED_HIT,
+  ) {
+    this.distM = Number.NaN;
+    this.validM = -1;
+    this.hit = hit;
+  }
 
   /** Updates `airport` and `distM` for a position. */
   at(lat: number, lon: number): void {
@@ -87,7 +154,11 @@ export class NearestAirportCache {
       this.distM = Number.NaN;
       return;
     }
-    const d = haversineM(lat, lon, c.lat, c.lon);
+    // The cheap distance first: most aircraft are nowhere near the radius (1% covers its error).
+    const d =
+      fastDistM(lat, lon, c.lat, c.lon) > this.radiusM * 1.01
+        ? Number.POSITIVE_INFINITY
+        : haversineM(lat, lon, c.lat, c.lon);
     if (d <= this.radiusM) {
       this.airport = c;
       this.distM = d;
@@ -99,18 +170,25 @@ export class NearestAirportCache {
 
   private query(lat: number, lon: number): void {
     const searchM = this.radiusM + SEARCH_MARGIN_M;
-    const hits = this.index.nearest(lat, lon, 2, searchM);
+    const hit = this.hit;
+    this.index.nearestTwo(lat, lon, searchM, hit);
     this.qLat = lat;
     this.qLon = lon;
     // fastDistM may differ from the great circle by a fraction of a percent: keep 1% in hand.
-    if (hits.length === 0) {
+    if (hit.first < 0) {
       this.candidate = null;
       this.validM = SEARCH_MARGIN_M * 0.99;
     } else {
-      const d1 = hits[0].distM;
-      const d2 = hits.length > 1 ? hits[1].distM : searchM;
-      this.candidate = hits[0].airport;
-      this.validM = 0.99 * Math.max((d2 - d1) / 2, d1 - this.radiusM);
+      const d2 = hit.second >= 0 ? hit.secondM : searchM;
+      this.candidate = this.index.airports[hit.first];
+      this.validM = 0.99 * Math.max((d2 - hit.firstM) / 2, hit.firstM - this.radiusM);
     }
   }
 }
+
+(NearestAirportCache as unknown as { SLOTS: number }).SLOTS = defineSlots(NearestAirportCache, [
+  'distM',
+  'qLat',
+  'qLon',
+  'validM',
+]);

@@ -11,7 +11,8 @@ import { DEG, M_PER_DEG, wrapDeg } from './geo.ts';
  * symmetric 2x2 covariance [a b; b c]. That is the whole reason the math below is hand-unrolled
  * 2x2: no matrix library, no allocation, symmetric by construction.
  *
- * All state lives in one Float64Array (one object per aircraft, cheap for the GC).
+ * All state lives in a Float64Array slice (unboxed doubles; one array per aircraft, shared with the
+ * other parts).
  */
 
 // Per-axis layout: position, velocity, covariance a (pp), b (pv), c (vv).
@@ -116,20 +117,25 @@ function initAxis(s: Float64Array, o: number, p: number, v: number, pVar: number
 }
 
 export class TrackFilter {
-  readonly s = new Float64Array(SIZE);
+  static readonly SLOTS = SIZE;
   private readonly o: FilterOptions;
 
-  constructor(options: FilterOptions) {
+  /** `s`/`b`: where its state lives (AircraftCore packs every part of an aircraft into one array). */
+  constructor(
+    options: FilterOptions,
+    readonly s = new Float64Array(SIZE),
+    readonly b = 0,
+  ) {
     this.o = options;
   }
 
   /** Forgets everything: the next fix initialises. */
   clear(): void {
-    this.s.fill(0);
+    this.s.fill(0, this.b, this.b + SIZE);
   }
 
   get initialised(): boolean {
-    return this.s[H_INIT] === 1;
+    return this.s[this.b + H_INIT] === 1;
   }
 
   /**
@@ -148,6 +154,7 @@ export class TrackFilter {
     reinit: boolean,
   ): FilterCode {
     const s = this.s;
+    const b = this.b;
     const o = this.o;
     const src = posSource >= 0 && posSource <= 3 ? posSource | 0 : 0;
     const posSigma = o.posSigmaMBySource[src];
@@ -157,26 +164,26 @@ export class TrackFilter {
     const hasVel = !Number.isNaN(speedMs) && !Number.isNaN(trackDeg);
     const ve = hasVel ? speedMs * Math.sin(trackDeg * DEG) : 0;
     const vn = hasVel ? speedMs * Math.cos(trackDeg * DEG) : 0;
-    const dt = (tsMs - s[TS]) / 1000;
+    const dt = (tsMs - s[b + TS]) / 1000;
 
-    if (reinit || s[H_INIT] !== 1 || dt > o.gapResetS) {
+    if (reinit || s[b + H_INIT] !== 1 || dt > o.gapResetS) {
       this.initHorizontal(lat, lon, ve, vn, hasVel, r, w);
-      s[U_INIT] = 0;
+      s[b + U_INIT] = 0;
       this.foldAltitude(altM, vrateMs, 0);
-      s[TS] = tsMs;
+      s[b + TS] = tsMs;
       return FILTER.INITIALISED;
     }
     let gateVar = 0;
     if (dt > 0) {
       const q = o.horizAccelNoiseM2S3;
-      const v1e = s[EAST + V];
-      const v1n = s[NORTH + V];
-      predictAxis(s, EAST, dt, q);
-      predictAxis(s, NORTH, dt, q);
+      const v1e = s[b + EAST + V];
+      const v1n = s[b + NORTH + V];
+      predictAxis(s, b + EAST, dt, q);
+      predictAxis(s, b + NORTH, dt, q);
       if (hasVel) {
         const dve = ve - v1e;
         const dvn = vn - v1n;
-        const nis = (dve * dve) / (s[EAST + C] + w) + (dvn * dvn) / (s[NORTH + C] + w);
+        const nis = (dve * dve) / (s[b + EAST + C] + w) + (dvn * dvn) / (s[b + NORTH + C] + w);
         if (nis > MANOEUVRE_NIS) {
           // A manoeuvre: the measured velocity is far from the model's. Use it as a control input:
           // the aircraft moved along the arc from its old velocity to the new one, not straight on
@@ -188,60 +195,60 @@ export class TrackFilter {
           const dot = v1e * ve + v1n * vn;
           const h = Math.atan2(cross, dot) / 2;
           const k = h > -1e-4 && h < 1e-4 ? 1 : h > -1.2 && h < 1.2 ? Math.tan(h) / h : 1;
-          s[EAST + P] += ((k * (v1e + ve)) / 2 - v1e) * dt;
-          s[NORTH + P] += ((k * (v1n + vn)) / 2 - v1n) * dt;
+          s[b + EAST + P] += ((k * (v1e + ve)) / 2 - v1e) * dt;
+          s[b + NORTH + P] += ((k * (v1n + vn)) / 2 - v1n) * dt;
           // The input is as noisy as the measured velocity. Not knowing when within dt the
           // velocity changed (a turn that ended mid-interval) widens only the outlier gate, by
           // |dv| dt / sqrt(12) per axis, so the end of a turn is not mistaken for an outlier.
           const dt2 = dt * dt;
-          s[EAST + A] += (dt2 * w) / 4;
-          s[NORTH + A] += (dt2 * w) / 4;
+          s[b + EAST + A] += (dt2 * w) / 4;
+          s[b + NORTH + A] += (dt2 * w) / 4;
           gateVar = (dt2 * (dve * dve + dvn * dvn)) / 24;
-          s[EAST + C] += Math.max(0, dve * dve - w);
-          s[NORTH + C] += Math.max(0, dvn * dvn - w);
+          s[b + EAST + C] += Math.max(0, dve * dve - w);
+          s[b + NORTH + C] += Math.max(0, dvn * dvn - w);
         }
       }
-      if (s[U_INIT] === 1) {
-        const v1 = s[UP + V];
-        predictAxis(s, UP, dt, o.vertAccelNoiseM2S3);
+      if (s[b + U_INIT] === 1) {
+        const v1 = s[b + UP + V];
+        predictAxis(s, b + UP, dt, o.vertAccelNoiseM2S3);
         if (!Number.isNaN(vrateMs)) {
           const wz = o.vrateSigmaMs * o.vrateSigmaMs;
           const dv = vrateMs - v1;
-          if ((dv * dv) / (s[UP + C] + wz) > MANOEUVRE_NIS / 2) {
+          if ((dv * dv) / (s[b + UP + C] + wz) > MANOEUVRE_NIS / 2) {
             // Level-off or start of a climb: trapezoid (exact for a steady vertical acceleration).
-            s[UP + P] += (dv * dt) / 2;
-            s[UP + A] += dt * dt * (wz / 4 + (dv * dv) / 12);
-            s[UP + C] += Math.max(0, dv * dv - wz);
+            s[b + UP + P] += (dv * dt) / 2;
+            s[b + UP + A] += dt * dt * (wz / 4 + (dv * dv) / 12);
+            s[b + UP + C] += Math.max(0, dv * dv - wz);
           }
         }
       }
     }
-    s[TS] = tsMs;
+    s[b + TS] = tsMs;
     this.foldAltitude(altM, vrateMs, dt);
 
-    const ze = wrapDeg(lon - s[LON0]) * M_PER_DEG * s[COS0];
-    const zn = (lat - s[LAT0]) * M_PER_DEG;
-    const ye = ze - s[EAST + P];
-    const yn = zn - s[NORTH + P];
-    const d2 = (ye * ye) / (s[EAST + A] + r + gateVar) + (yn * yn) / (s[NORTH + A] + r + gateVar);
+    const ze = wrapDeg(lon - s[b + LON0]) * M_PER_DEG * s[b + COS0];
+    const zn = (lat - s[b + LAT0]) * M_PER_DEG;
+    const ye = ze - s[b + EAST + P];
+    const yn = zn - s[b + NORTH + P];
+    const d2 = (ye * ye) / (s[b + EAST + A] + r + gateVar) + (yn * yn) / (s[b + NORTH + A] + r + gateVar);
     if (!(d2 <= o.gateChi2)) {
-      if (s[H_REJECTS] < o.gateMaxRejects) {
-        s[H_REJECTS] += 1;
+      if (s[b + H_REJECTS] < o.gateMaxRejects) {
+        s[b + H_REJECTS] += 1;
         return FILTER.OUTLIER;
       }
       // The fixes keep disagreeing: the model is wrong (a sharp manoeuvre), believe them.
       this.initHorizontal(lat, lon, ve, vn, hasVel, r, w);
       return FILTER.REINITIALISED;
     }
-    s[H_REJECTS] = 0;
+    s[b + H_REJECTS] = 0;
     if (hasVel) {
-      updatePosVel(s, EAST, ze, ve, r, w);
-      updatePosVel(s, NORTH, zn, vn, r, w);
+      updatePosVel(s, b + EAST, ze, ve, r, w);
+      updatePosVel(s, b + NORTH, zn, vn, r, w);
     } else {
-      updatePos(s, EAST, ze, r);
-      updatePos(s, NORTH, zn, r);
+      updatePos(s, b + EAST, ze, r);
+      updatePos(s, b + NORTH, zn, r);
     }
-    if (Math.abs(s[EAST + P]) > REORIGIN_M || Math.abs(s[NORTH + P]) > REORIGIN_M) this.reorigin();
+    if (Math.abs(s[b + EAST + P]) > REORIGIN_M || Math.abs(s[b + NORTH + P]) > REORIGIN_M) this.reorigin();
     return FILTER.UPDATED;
   }
 
@@ -255,87 +262,91 @@ export class TrackFilter {
     w: number,
   ): void {
     const s = this.s;
+    const b = this.b;
     this.setOrigin(lat, lon);
     const vVar = hasVel ? w : UNKNOWN_VEL_SIGMA_MS * UNKNOWN_VEL_SIGMA_MS;
-    initAxis(s, EAST, 0, ve, r, vVar);
-    initAxis(s, NORTH, 0, vn, r, vVar);
-    s[H_INIT] = 1;
-    s[H_REJECTS] = 0;
+    initAxis(s, b + EAST, 0, ve, r, vVar);
+    initAxis(s, b + NORTH, 0, vn, r, vVar);
+    s[b + H_INIT] = 1;
+    s[b + H_REJECTS] = 0;
   }
 
   /** Altitude channel: its own gate, since baro glitches and position glitches are independent. */
   private foldAltitude(altM: number, vrateMs: number, dt: number): void {
     if (Number.isNaN(altM)) return; // NaN: no altitude in this fix (often on the ground)
     const s = this.s;
+    const b = this.b;
     const o = this.o;
     const r = o.altSigmaM * o.altSigmaM;
     const hasRate = !Number.isNaN(vrateMs);
     const w = o.vrateSigmaMs * o.vrateSigmaMs;
-    if (s[U_INIT] !== 1 || dt > o.gapResetS) {
+    if (s[b + U_INIT] !== 1 || dt > o.gapResetS) {
       const vVar = hasRate ? w : UNKNOWN_VRATE_SIGMA_MS * UNKNOWN_VRATE_SIGMA_MS;
-      initAxis(s, UP, altM, hasRate ? vrateMs : 0, r, vVar);
-      s[U_INIT] = 1;
-      s[U_REJECTS] = 0;
+      initAxis(s, b + UP, altM, hasRate ? vrateMs : 0, r, vVar);
+      s[b + U_INIT] = 1;
+      s[b + U_REJECTS] = 0;
       return;
     }
-    const y = altM - s[UP + P];
-    if (!((y * y) / (s[UP + A] + r) <= o.gateChi2)) {
-      if (s[U_REJECTS] < o.gateMaxRejects) {
-        s[U_REJECTS] += 1;
+    const y = altM - s[b + UP + P];
+    if (!((y * y) / (s[b + UP + A] + r) <= o.gateChi2)) {
+      if (s[b + U_REJECTS] < o.gateMaxRejects) {
+        s[b + U_REJECTS] += 1;
         return;
       }
-      initAxis(s, UP, altM, hasRate ? vrateMs : 0, r, hasRate ? w : UNKNOWN_VRATE_SIGMA_MS ** 2);
-      s[U_REJECTS] = 0;
+      initAxis(s, b + UP, altM, hasRate ? vrateMs : 0, r, hasRate ? w : UNKNOWN_VRATE_SIGMA_MS ** 2);
+      s[b + U_REJECTS] = 0;
       return;
     }
-    s[U_REJECTS] = 0;
-    if (hasRate) updatePosVel(s, UP, altM, vrateMs, r, w);
-    else updatePos(s, UP, altM, r);
+    s[b + U_REJECTS] = 0;
+    if (hasRate) updatePosVel(s, b + UP, altM, vrateMs, r, w);
+    else updatePos(s, b + UP, altM, r);
   }
 
   private setOrigin(lat: number, lon: number): void {
     const s = this.s;
-    s[LAT0] = lat;
-    s[LON0] = lon;
-    s[COS0] = Math.max(MIN_COS, Math.cos(lat * DEG));
+    const b = this.b;
+    s[b + LAT0] = lat;
+    s[b + LON0] = lon;
+    s[b + COS0] = Math.max(MIN_COS, Math.cos(lat * DEG));
   }
 
   private reorigin(): void {
     const s = this.s;
+    const b = this.b;
     const lat = this.lat;
     const lon = this.lon;
     this.setOrigin(lat, lon);
-    s[EAST + P] = 0;
-    s[NORTH + P] = 0;
+    s[b + EAST + P] = 0;
+    s[b + NORTH + P] = 0;
   }
 
   // --- smoothed outputs (valid once initialised) ---
   get lat(): number {
-    const lat = this.s[LAT0] + this.s[NORTH + P] / M_PER_DEG;
+    const lat = this.s[this.b + LAT0] + this.s[this.b + NORTH + P] / M_PER_DEG;
     return lat > 90 ? 90 : lat < -90 ? -90 : lat;
   }
   get lon(): number {
-    return wrapDeg(this.s[LON0] + this.s[EAST + P] / (M_PER_DEG * this.s[COS0]));
+    return wrapDeg(this.s[this.b + LON0] + this.s[this.b + EAST + P] / (M_PER_DEG * this.s[this.b + COS0]));
   }
   /** NaN until an altitude has been seen. */
   get altM(): number {
-    return this.s[U_INIT] === 1 ? this.s[UP + P] : Number.NaN;
+    return this.s[this.b + U_INIT] === 1 ? this.s[this.b + UP + P] : Number.NaN;
   }
   get vrateMs(): number {
-    return this.s[U_INIT] === 1 ? this.s[UP + V] : Number.NaN;
+    return this.s[this.b + U_INIT] === 1 ? this.s[this.b + UP + V] : Number.NaN;
   }
   get speedMs(): number {
-    const ve = this.s[EAST + V];
-    const vn = this.s[NORTH + V];
+    const ve = this.s[this.b + EAST + V];
+    const vn = this.s[this.b + NORTH + V];
     return Math.sqrt(ve * ve + vn * vn);
   }
   get trackDeg(): number {
-    const d = Math.atan2(this.s[EAST + V], this.s[NORTH + V]) / DEG;
+    const d = Math.atan2(this.s[this.b + EAST + V], this.s[this.b + NORTH + V]) / DEG;
     return d < 0 ? d + 360 : d;
   }
   /** Covariance of one axis (0 east, 1 north, 2 up) as [a, b, c]: for tests and diagnostics. */
   covariance(axis: 0 | 1 | 2): [number, number, number] {
-    const o = axis * 5;
+    const o = this.b + axis * 5;
     return [this.s[o + A], this.s[o + B], this.s[o + C]];
   }
 }

@@ -1,5 +1,6 @@
 import type { DetectorOptions } from './defaults.ts';
 import { fastDistM } from './geo.ts';
+import { defineSlots, type Slotted } from './slots.ts';
 
 /**
  * Order and plausibility gate (contract section 4): the first thing an update meets.
@@ -11,24 +12,24 @@ export type GateCode = (typeof GATE)[keyof typeof GATE];
 /** The `updates_total{result}` label per code (a reset fix is accepted). */
 export const GATE_RESULT = ['accepted', 'accepted', 'duplicate', 'out_of_order', 'implausible'] as const;
 
-export class OrderGate {
+export class OrderGate implements Slotted {
+  static readonly SLOTS: number;
   /** Last accepted fix; lastTsMs < 0 until the first. */
-  lastTsMs = -1;
-  lastLat = 0;
-  lastLon = 0;
-  /** Consecutive implausible fixes that agree with each other (the candidate new track). */
+  declare lastTsMs: number;
+  declare lastLat: number;
+  declare lastLon: number;
+  /** The latest of the consecutive implausible fixes that agree with each other (a candidate new track). */
+  declare private chainTsMs: number;
+  declare private chainLat: number;
+  declare private chainLon: number;
   private chainCount = 0;
-  private chainTsMs = 0;
-  private chainLat = 0;
-  private chainLon = 0;
-  private readonly maxSpeedMs: number;
-  private readonly minDistM: number;
-  private readonly resetFixes: number;
 
-  constructor(opts: Pick<DetectorOptions, 'maxSpeedMs' | 'implausibleMinDistM' | 'resetAgreeingFixes'>) {
-    this.maxSpeedMs = opts.maxSpeedMs;
-    this.minDistM = opts.implausibleMinDistM;
-    this.resetFixes = opts.resetAgreeingFixes;
+  constructor(
+    private readonly opts: Pick<DetectorOptions, 'maxSpeedMs' | 'implausibleMinDistM' | 'resetAgreeingFixes'>,
+    readonly s = new Float64Array(OrderGate.SLOTS),
+    readonly b = 0,
+  ) {
+    this.lastTsMs = -1;
   }
 
   /** Decides on one fix; an accepted (or reset) fix becomes the new reference. */
@@ -49,7 +50,7 @@ export class OrderGate {
     this.chainTsMs = tsMs;
     this.chainLat = lat;
     this.chainLon = lon;
-    if (this.chainCount >= this.resetFixes) {
+    if (this.chainCount >= this.opts.resetAgreeingFixes) {
       this.chainCount = 0;
       return this.accept(tsMs, lat, lon, GATE.RESET);
     }
@@ -58,7 +59,7 @@ export class OrderGate {
 
   private plausible(t0: number, lat0: number, lon0: number, t1: number, lat1: number, lon1: number) {
     const distM = fastDistM(lat0, lon0, lat1, lon1);
-    return distM <= this.minDistM || distM <= (this.maxSpeedMs * (t1 - t0)) / 1000;
+    return distM <= this.opts.implausibleMinDistM || distM <= (this.opts.maxSpeedMs * (t1 - t0)) / 1000;
   }
 
   private accept(tsMs: number, lat: number, lon: number, code: GateCode): GateCode {
@@ -68,3 +69,12 @@ export class OrderGate {
     return code;
   }
 }
+
+(OrderGate as unknown as { SLOTS: number }).SLOTS = defineSlots(OrderGate, [
+  'lastTsMs',
+  'lastLat',
+  'lastLon',
+  'chainTsMs',
+  'chainLat',
+  'chainLon',
+]);

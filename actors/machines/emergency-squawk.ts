@@ -1,6 +1,7 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
+import { defineSlots, type Slotted } from '../slots.ts';
 import { anomalyEvent } from './event.ts';
 
 /** Transponder codes that declare an emergency. */
@@ -15,16 +16,19 @@ export const EMERGENCY_SQUAWKS: Readonly<Record<string, string>> = {
  * critical event (started at the first of them); `emergencyCloseUpdates` updates without closes it
  * (ended at the first of those). A single-update blip is a typo or a transponder glitch, not news.
  */
-export class EmergencySquawkMachine {
+export class EmergencySquawkMachine implements Slotted {
+  static readonly SLOTS: number;
   open = false;
   private run = 0; // consecutive updates with (closed) or without (open) an emergency code
-  private runStartTs = 0;
-  private startedAt = 0;
-  private detectedAt = 0;
-  private codes: string[] = [];
+  declare private runStartTs: number;
+  declare private startedAt: number;
+  declare private detectedAt: number;
+  private codes: string[] | null = null;
 
   constructor(
     private readonly opts: Pick<DetectorOptions, 'emergencyOpenUpdates' | 'emergencyCloseUpdates'>,
+    readonly s = new Float64Array(EmergencySquawkMachine.SLOTS),
+    readonly b = 0,
   ) {}
 
   update(o: Observation, out: AnomalyEvent[]): void {
@@ -48,7 +52,7 @@ export class EmergencySquawkMachine {
     }
     if (emergency) {
       this.run = 0;
-      if (!this.codes.includes(code)) this.codes.push(code);
+      if (this.codes && !this.codes.includes(code)) this.codes.push(code);
       return;
     }
     if (this.run === 0) this.runStartTs = o.tsMs;
@@ -60,7 +64,8 @@ export class EmergencySquawkMachine {
   }
 
   private event(o: Observation, phase: 'open' | 'closed', endedAt: number | null): AnomalyEvent {
-    const squawk = this.codes[0];
+    const codes = this.codes ?? [];
+    const squawk = codes[0];
     return anomalyEvent(
       'emergency_squawk',
       phase,
@@ -68,7 +73,13 @@ export class EmergencySquawkMachine {
       o,
       { startedAt: this.startedAt, detectedAt: this.detectedAt, endedAt },
       o.airport?.ident ?? null,
-      { squawk, meaning: EMERGENCY_SQUAWKS[squawk], squawks: [...this.codes] },
+      { squawk, meaning: EMERGENCY_SQUAWKS[squawk], squawks: [...codes] },
     );
   }
 }
+
+(EmergencySquawkMachine as unknown as { SLOTS: number }).SLOTS = defineSlots(EmergencySquawkMachine, [
+  'runStartTs',
+  'startedAt',
+  'detectedAt',
+]);

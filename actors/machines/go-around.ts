@@ -2,6 +2,7 @@ import type { AnomalyEvent } from '../../runtime/contract/index.ts';
 import { type AirportRef, elevationOf } from '../airports.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
+import { defineSlots, type Slotted } from '../slots.ts';
 import { anomalyEvent, round1 } from './event.ts';
 
 type Opts = Pick<
@@ -25,17 +26,25 @@ type Opts = Pick<
  * emitted closed. Ground contact (landing, touch-and-go) ends the approach silently, and so does
  * leaving the airport's zone.
  */
-export class GoAroundMachine {
+export class GoAroundMachine implements Slotted {
+  static readonly SLOTS: number;
   private approaching = false;
-  private startAltM = 0;
-  private lowAltM = Number.POSITIVE_INFINITY;
-  private lowTsMs = 0;
-  private lowLat = 0;
-  private lowLon = 0;
+  declare private startAltM: number;
+  declare private lowAltM: number;
+  declare private lowTsMs: number;
+  declare private lowLat: number;
+  declare private lowLon: number;
+  declare private flagUntilMs: number;
   private lowAirport: AirportRef | null = null;
-  private flagUntilMs = -1;
 
-  constructor(private readonly opts: Opts) {}
+  constructor(
+    private readonly opts: Opts,
+    readonly s = new Float64Array(GoAroundMachine.SLOTS),
+    readonly b = 0,
+  ) {
+    this.lowAltM = Number.POSITIVE_INFINITY;
+    this.flagUntilMs = -1;
+  }
 
   /** True for `goAroundFlagS` after a detection (the Track lists it meanwhile). */
   flagged(tsMs: number): boolean {
@@ -104,3 +113,12 @@ export class GoAroundMachine {
     }
   }
 }
+
+(GoAroundMachine as unknown as { SLOTS: number }).SLOTS = defineSlots(GoAroundMachine, [
+  'startAltM',
+  'lowAltM',
+  'lowTsMs',
+  'lowLat',
+  'lowLon',
+  'flagUntilMs',
+]);

@@ -3,10 +3,14 @@ import { elevationOf } from '../airports.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import { FPM_MS } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
+import { defineSlots, type Slotted } from '../slots.ts';
 import { anomalyEvent, round1 } from './event.ts';
 
-/** At most one window sample per this many ms: bounds the ring however often updates come. */
-const SAMPLE_EVERY_MS = 2_000;
+/**
+ * At most one window sample per this many ms: bounds the ring (and heap per aircraft) however often
+ * updates come. The window base is then at most this much older than the window: 60-64 s.
+ */
+const SAMPLE_EVERY_MS = 4_000;
 
 type Opts = Pick<
   DetectorOptions,
@@ -27,24 +31,40 @@ type Opts = Pick<
  * The window is a ring of (ts, alt) samples in one Float64Array; samples older than the newest one
  * at or before "now - window" are dropped, so each update costs O(1) amortised.
  */
-export class RapidDescentMachine {
+export class RapidDescentMachine implements Slotted {
+  /** Slots for the scalars; the ring follows them. */
+  static readonly SCALARS: number;
   open = false;
-  private readonly ring: Float64Array; // [ts0, alt0, ts1, alt1, ...]
   private readonly cap: number;
+  private readonly ringBase: number; // absolute index of the ring in `s`: [ts0, alt0, ts1, alt1, ...]
   private head = 0; // index of the oldest sample
   private count = 0;
-  private startedAt = 0;
-  private detectedAt = 0;
+  declare private startedAt: number;
+  declare private detectedAt: number;
+  declare private maxRateMs: number;
+  declare private calmSinceMs: number;
+  declare private startHeightM: number;
+  declare private refElevationM: number;
   private severity: Severity = 'warning';
-  private maxRateMs = 0;
-  private calmSinceMs = Number.NaN;
-  private startHeightM = 0;
-  private refElevationM = 0;
 
-  constructor(private readonly opts: Opts) {
+  /** Slots needed for these options: the scalars, then one (ts, alt) pair per ring entry. */
+  static slotsFor(opts: Pick<Opts, 'rapidDescentWindowS'>): number {
+    return RapidDescentMachine.SCALARS + 2 * RapidDescentMachine.capacity(opts);
+  }
+
+  private static capacity(opts: Pick<Opts, 'rapidDescentWindowS'>): number {
     // One sample per SAMPLE_EVERY_MS over the window, plus the base sample and slack.
-    this.cap = Math.ceil((opts.rapidDescentWindowS * 1000) / SAMPLE_EVERY_MS) + 4;
-    this.ring = new Float64Array(this.cap * 2);
+    return Math.ceil((opts.rapidDescentWindowS * 1000) / SAMPLE_EVERY_MS) + 3;
+  }
+
+  constructor(
+    private readonly opts: Opts,
+    readonly s = new Float64Array(RapidDescentMachine.slotsFor(opts)),
+    readonly b = 0,
+  ) {
+    this.cap = RapidDescentMachine.capacity(opts);
+    this.ringBase = b + RapidDescentMachine.SCALARS;
+    this.calmSinceMs = Number.NaN;
   }
 
   /** Forget the window (the track was re-initialised: altitudes before and after do not compare). */
@@ -62,19 +82,20 @@ export class RapidDescentMachine {
 
     // Drop samples older than the newest one at or before the window start.
     const cutoff = now - windowMs;
-    const r = this.ring;
-    while (this.count >= 2 && r[((this.head + 1) % this.cap) * 2] <= cutoff) {
+    const r = this.s;
+    const rb = this.ringBase;
+    while (this.count >= 2 && r[rb + ((this.head + 1) % this.cap) * 2] <= cutoff) {
       this.head = (this.head + 1) % this.cap;
       this.count--;
     }
-    const baseTs = r[this.head * 2];
+    const baseTs = r[rb + this.head * 2];
     const haveWindow = this.count >= 2 && baseTs <= cutoff;
-    const rateMs = haveWindow ? (r[this.head * 2 + 1] - alt) / ((now - baseTs) / 1000) : Number.NaN;
+    const rateMs = haveWindow ? (r[rb + this.head * 2 + 1] - alt) / ((now - baseTs) / 1000) : Number.NaN;
 
     if (!this.open) {
       if (!haveWindow || o.onGround || !(rateMs > this.opts.rapidDescentRateMs)) return;
       const elevation = elevationOf(o.airport);
-      const startHeight = r[this.head * 2 + 1] - elevation;
+      const startHeight = r[rb + this.head * 2 + 1] - elevation;
       if (startHeight < this.opts.rapidDescentMinStartHeightM) return;
       this.open = true;
       this.startedAt = this.descentStart();
@@ -108,28 +129,29 @@ export class RapidDescentMachine {
 
   /** The first window sample after which the aircraft descended faster than the calm rate. */
   private descentStart(): number {
-    const r = this.ring;
+    const r = this.s;
     for (let k = 0; k + 1 < this.count; k++) {
-      const i = ((this.head + k) % this.cap) * 2;
-      const j = ((this.head + k + 1) % this.cap) * 2;
+      const i = this.ringBase + ((this.head + k) % this.cap) * 2;
+      const j = this.ringBase + ((this.head + k + 1) % this.cap) * 2;
       if ((r[i + 1] - r[j + 1]) / ((r[j] - r[i]) / 1000) > this.opts.rapidDescentCalmRateMs) return r[i];
     }
-    return r[this.head * 2];
+    return r[this.ringBase + this.head * 2];
   }
 
   private push(ts: number, alt: number): void {
-    const r = this.ring;
+    const r = this.s;
+    const rb = this.ringBase;
     if (this.count > 0) {
       const newest = (this.head + this.count - 1) % this.cap;
-      if (ts - r[newest * 2] < SAMPLE_EVERY_MS) return;
+      if (ts - r[rb + newest * 2] < SAMPLE_EVERY_MS) return;
     }
     if (this.count === this.cap) {
       this.head = (this.head + 1) % this.cap;
       this.count--;
     }
-    const i = (this.head + this.count) % this.cap;
-    r[i * 2] = ts;
-    r[i * 2 + 1] = alt;
+    const i = rb + ((this.head + this.count) % this.cap) * 2;
+    r[i] = ts;
+    r[i + 1] = alt;
     this.count++;
   }
 
@@ -158,3 +180,12 @@ export class RapidDescentMachine {
     );
   }
 }
+
+(RapidDescentMachine as unknown as { SCALARS: number }).SCALARS = defineSlots(RapidDescentMachine, [
+  'startedAt',
+  'detectedAt',
+  'maxRateMs',
+  'calmSinceMs',
+  'startHeightM',
+  'refElevationM',
+]);

@@ -1,6 +1,7 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
+import { defineSlots, type Slotted } from '../slots.ts';
 import { anomalyEvent } from './event.ts';
 
 /**
@@ -9,15 +10,37 @@ import { anomalyEvent } from './event.ts';
  * last update, closed by the next accepted update. Nothing here reads a clock: time is the
  * stream's, so a file replay reports exactly what the live pipeline would.
  */
-export class SignalLostMachine {
+export class SignalLostMachine implements Slotted {
+  static readonly SLOTS: number;
   open = false;
-  private lastTsMs = -1;
+  declare private lastTsMs: number;
+  declare private detectedAt: number;
+  declare private lastLat: number;
+  declare private lastLon: number;
+  declare private lastAltM: number;
   private lastAirborne = false;
-  private detectedAt = 0;
-  private last = { icao24: '', callsign: null as string | null, lat: 0, lon: 0, altM: Number.NaN };
+  private icao24 = '';
+  private callsign: string | null = null;
   private airport: string | null = null;
 
-  constructor(private readonly opts: Pick<DetectorOptions, 'signalLostAfterS'>) {}
+  constructor(
+    private readonly opts: Pick<DetectorOptions, 'signalLostAfterS'>,
+    readonly s = new Float64Array(SignalLostMachine.SLOTS),
+    readonly b = 0,
+  ) {
+    this.lastTsMs = -1;
+  }
+
+  /** Where the aircraft was last seen (the event's position). */
+  private last() {
+    return {
+      icao24: this.icao24,
+      callsign: this.callsign,
+      lat: this.lastLat,
+      lon: this.lastLon,
+      altM: this.lastAltM,
+    };
+  }
 
   /** An accepted update: closes an open event, and remembers where the aircraft was last seen. */
   update(o: Observation, out: AnomalyEvent[]): void {
@@ -28,7 +51,7 @@ export class SignalLostMachine {
           'signal_lost',
           'closed',
           'info',
-          this.last,
+          this.last(),
           { startedAt: this.lastTsMs, detectedAt: this.detectedAt, endedAt: o.tsMs },
           this.airport,
           { silent_s: Math.round((o.tsMs - this.lastTsMs) / 1000), resumed_lat: o.lat, resumed_lon: o.lon },
@@ -37,12 +60,11 @@ export class SignalLostMachine {
     }
     this.lastTsMs = o.tsMs;
     this.lastAirborne = !o.onGround;
-    const l = this.last;
-    l.icao24 = o.icao24;
-    l.callsign = o.callsign;
-    l.lat = o.lat;
-    l.lon = o.lon;
-    l.altM = o.altM;
+    this.icao24 = o.icao24;
+    this.callsign = o.callsign;
+    this.lastLat = o.lat;
+    this.lastLon = o.lon;
+    this.lastAltM = o.altM;
     this.airport = o.airport?.ident ?? null;
   }
 
@@ -57,7 +79,7 @@ export class SignalLostMachine {
         'signal_lost',
         'open',
         'info',
-        this.last,
+        this.last(),
         { startedAt: this.lastTsMs, detectedAt: feedTsMs, endedAt: null },
         this.airport,
         { silent_s: Math.round((feedTsMs - this.lastTsMs) / 1000) },
@@ -70,3 +92,11 @@ export class SignalLostMachine {
     return this.lastTsMs;
   }
 }
+
+(SignalLostMachine as unknown as { SLOTS: number }).SLOTS = defineSlots(SignalLostMachine, [
+  'lastTsMs',
+  'detectedAt',
+  'lastLat',
+  'lastLon',
+  'lastAltM',
+]);
