@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
 total_start=$SECONDS
+REPORT_DIR="$REPO_ROOT/artifacts/test-reports"
 summary=()
 
 # For developers only: TEST_ALL_SKIP=lint,typecheck,unit,integration,e2e skips those steps.
@@ -44,6 +45,7 @@ on_exit() {
   local line
   for line in "${summary[@]}"; do echo "$line"; done
   echo "total: $((SECONDS - total_start))s, exit $rc"
+  node "$SERVICES_DIR/test-totals.mjs" "$REPORT_DIR" || true
   exit "$rc"
 }
 trap on_exit EXIT
@@ -52,12 +54,22 @@ trap 'exit 143' TERM
 
 step lint 'lint (biome)' npx biome check .
 step typecheck 'type check (tsc)' npx tsc --noEmit -p .
-step unit 'unit tests' npx vitest run --project unit
+# Each vitest run also writes a JSON report; the summary adds them up into one closing line
+# "N passed, N failed" that CI reads (vitest's own closing lines are per run).
+rm -rf "$REPORT_DIR" && mkdir -p "$REPORT_DIR"
+vitest_project() {
+  local project="$1"
+  shift
+  npx vitest run --project "$project" --reporter=default --reporter=json \
+    --outputFile.json="$REPORT_DIR/$project.json" "$@"
+}
+
+step unit 'unit tests' vitest_project unit
 
 services_started=1
 step services 'start services' bash "$SERVICES_DIR/up.sh"
 # shellcheck source=env.sh
 source "$SERVICES_DIR/env.sh"
 
-step integration 'integration tests' npx vitest run --project integration --passWithNoTests
-step e2e 'e2e tests' npx vitest run --project e2e --passWithNoTests
+step integration 'integration tests' vitest_project integration
+step e2e 'e2e tests' vitest_project e2e --passWithNoTests
