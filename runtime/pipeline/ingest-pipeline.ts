@@ -85,8 +85,10 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
   });
   done.catch(() => {});
 
+  // durable() covers what was handed on before the call: ask only once the handler has drained,
+  // or the barrier would not cover the rows this batch's own processing writes.
   const barrier = (dlq: Promise<void> | null) =>
-    Promise.all([handler.drain(), ...(options.durable ?? []).map((d) => d()), dlq]);
+    Promise.all([handler.drain().then(() => Promise.all((options.durable ?? []).map((d) => d()))), dlq]);
 
   const commitQueue = (consumer: BusConsumer) => {
     queue ??= new CommitQueue((offsets) => consumer.commit(offsets), options.maxPendingCommits ?? 16);
