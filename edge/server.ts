@@ -381,9 +381,11 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   });
 
   route('/*', (res, req) => {
-    if (req.getUrl().length > MAX_URL_CHARS)
+    const rawQuery = req.getQuery() ?? '';
+    // The query counts too, as in front(): a 64 KB query on a UI path is a 414, not the UI.
+    if (req.getUrl().length + rawQuery.length > MAX_URL_CHARS)
       return fail(res, 414, `URL longer than ${MAX_URL_CHARS} characters`);
-    const q = parseQuery(req.getQuery() ?? '', []);
+    const q = parseQuery(rawQuery, []);
     if (!q.ok && !authorized(req, {})) return fail(res, 401, 'missing or wrong token');
     if (!authorized(req, q.ok ? q.value : {})) return fail(res, 401, 'missing or wrong token');
     const path = req.getUrl();
