@@ -26,6 +26,8 @@ export interface FeedServerOptions {
   anomalyEveryS?: number;
   /** Serve this directory at / (ui/dist). */
   staticDir?: string;
+  /** Test hook: after this many deltas per connection, skip one seq (the client must resync). */
+  gapAfterDeltas?: number;
   centre?: { lat: number; lon: number };
   radiusDeg?: number;
 }
@@ -54,6 +56,7 @@ const MIME: Record<string, string> = {
 interface Client {
   ws: WebSocket;
   seq: number;
+  deltas: number;
   bbox: BBox | null;
   /** What this client currently holds, so leaving the box becomes a remove. */
   has: Set<string>;
@@ -124,6 +127,8 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
           c.has.add(t.icao24);
         } else if (c.has.delete(t.icao24)) removes.push(t.icao24);
       }
+      c.deltas++;
+      if (o.gapAfterDeltas && c.deltas === o.gapAfterDeltas) c.seq++; // the frame that is "lost"
       send(c, { type: 'delta', seq: ++c.seq, ts: now, upserts, removes });
       if (event) send(c, { type: 'anomaly', event });
     }
@@ -164,7 +169,7 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
   http.on('upgrade', (req, socket, head) => {
     if (!req.url?.startsWith('/ws/flights')) return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const c: Client = { ws, seq: 0, bbox: null, has: new Set() };
+      const c: Client = { ws, seq: 0, deltas: 0, bbox: null, has: new Set() };
       clients.add(c);
       stats.clients = clients.size;
       send(c, { type: 'hello', protocol: 1, tick_hz: tickHz, server_time: Date.now() });

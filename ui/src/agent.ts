@@ -1,17 +1,27 @@
 import type { AnomalyEvent } from '../../runtime/contract/anomaly.ts';
-import type { BBox, ClientMessage, ServerFrame } from '../../runtime/contract/protocol.ts';
+import type { BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
 import type { Track } from '../../runtime/contract/track.ts';
-import { backoffDelayMs } from './core/backoff.ts';
 import type { TrailPoint } from './core/profile.ts';
+import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 /**
- * All network I/O of the UI: the WebSocket to /ws/flights and the HTTP API. Components and
- * slices never fetch; app.ts wires the agent's callbacks into the slices.
+ * All network I/O of the UI: the WebSocket to /ws/flights (run by feed-worker.ts) and the HTTP
+ * API. Components and slices never fetch; app.ts wires the agent's callbacks into the slices.
  */
 export interface AgentHandlers {
   onOpen(): void;
-  /** `receivedAtMs` is performance.now() when the frame arrived; `parseMs` the JSON.parse cost. */
-  onFrame(frame: ServerFrame, receivedAtMs: number, parseMs: number): void;
+  /**
+   * A frame (a delta may be several merged by the feed worker). `receivedAtMs` is performance.now()
+   * when its last part arrived; `parseMs` the JSON.parse cost in the worker (off the main thread).
+   */
+  onFrame(
+    frame: ServerFrame & { fromSeq?: number },
+    receivedAtMs: number,
+    parseMs: number,
+    merged: number,
+  ): void;
+  /** The worker saw a seq gap and asked the edge for a fresh snapshot. */
+  onResync(): void;
   onClose(attempt: number, retryInMs: number): void;
 }
 
@@ -32,49 +42,29 @@ export interface Agent {
 }
 
 export function createAgent(base: { httpBase: string; wsUrl: string }, h: AgentHandlers): Agent {
-  let ws: WebSocket | null = null;
-  let attempt = 0;
-  let closed = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  // Re-sent after every reconnect so the server's view of this client survives a restart.
-  let bbox: BBox | null = null;
-
-  const send = (m: ClientMessage) => {
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
-  };
-
-  const open = () => {
-    timer = null;
-    const sock = new WebSocket(base.wsUrl);
-    ws = sock;
-    sock.onopen = () => {
-      attempt = 0;
-      h.onOpen();
-      if (bbox !== null) send({ type: 'subscribe', bbox });
-    };
-    sock.onmessage = (ev) => {
-      const t0 = performance.now();
-      let frame: ServerFrame;
-      try {
-        frame = JSON.parse(ev.data as string) as ServerFrame;
-      } catch {
-        console.warn('skysentinel: dropped a frame that is not JSON');
+  // The socket lives in a worker (parsing and delta merging off the main thread).
+  const worker = new Worker(new URL('./feed-worker.ts', import.meta.url), { type: 'module' });
+  const post = (m: ToWorker) => worker.postMessage(m);
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+    const m = ev.data;
+    switch (m.type) {
+      case 'open':
+        return h.onOpen();
+      case 'close':
+        return h.onClose(m.attempt, m.retryInMs);
+      case 'resyncing':
+        return h.onResync();
+      case 'frame': {
+        const at = m.receivedAtWallMs - performance.timeOrigin;
+        h.onFrame(m.frame, at, m.parseMs, m.merged);
+        // One batch per rendered frame: ask for the next one after this frame is drawn.
+        if (m.frame.type === 'delta' || m.frame.type === 'snapshot')
+          requestAnimationFrame(() => post({ type: 'ready' }));
         return;
       }
-      h.onFrame(frame, t0, performance.now() - t0);
-    };
-    sock.onclose = () => {
-      if (ws !== sock) return;
-      ws = null;
-      if (closed) return;
-      const delay = backoffDelayMs(attempt, Math.random());
-      h.onClose(attempt, delay);
-      attempt++;
-      timer = setTimeout(open, delay);
-    };
-    // An error is always followed by close, where the retry happens.
-    sock.onerror = () => {};
+    }
   };
+  worker.onerror = (e) => console.error(`skysentinel: feed worker failed: ${e.message}`);
 
   const getJson = async <T>(path: string): Promise<T | null> => {
     const res = await fetch(`${base.httpBase}${path}`);
@@ -84,26 +74,15 @@ export function createAgent(base: { httpBase: string; wsUrl: string }, h: AgentH
   };
 
   return {
-    connect: () => {
-      closed = false;
-      if (!ws && !timer) open();
-    },
-    subscribe: (b) => {
-      bbox = b;
-      send({ type: 'subscribe', bbox: b });
-    },
-    resync: () => send({ type: 'resync' }),
+    connect: () => post({ type: 'connect', wsUrl: base.wsUrl }),
+    subscribe: (bbox) => post({ type: 'subscribe', bbox }),
+    resync: () => post({ type: 'resync' }),
     flightDetail: (icao24) =>
       getJson<{ flight: Track; trail: TrailPoint[] }>(`/flights/${encodeURIComponent(icao24)}`),
     anomalies: async (limit) =>
       (await getJson<{ anomalies: AnomalyEvent[] }>(`/anomalies?limit=${limit}`))?.anomalies ?? [],
     airports: async () => (await getJson<{ features: AirportFeature[] }>('/airports'))?.features ?? [],
-    close: () => {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      ws?.close();
-      ws = null;
-    },
+    close: () => worker.terminate(),
   };
 }
 

@@ -19,6 +19,8 @@ const INITIAL_ANOMALIES = 200;
 const TRAIL_REDRAW_MS = 1000;
 
 export interface DeltaStat {
+  /** Server deltas merged into this batch by the feed worker. */
+  merged: number;
   upserts: number;
   removes: number;
   parseMs: number;
@@ -54,7 +56,12 @@ export function createApp(globeEl: HTMLElement) {
   const publishCounts = () =>
     flights.setCounts(flights.store.flights.size, globe.aircraft.visibleCount, flights.store.ts);
 
-  const onFrame = (frame: ServerFrame, at: number, parseMs: number) => {
+  const onFrame = (
+    frame: ServerFrame & { fromSeq?: number },
+    at: number,
+    parseMs: number,
+    merged: number,
+  ) => {
     switch (frame.type) {
       case 'hello':
         return;
@@ -90,6 +97,7 @@ export function createApp(globeEl: HTMLElement) {
           }
         }
         deltaStats.push({
+          merged,
           upserts: frame.upserts.length,
           removes: frame.removes.length,
           parseMs,
@@ -114,6 +122,7 @@ export function createApp(globeEl: HTMLElement) {
       connection.connecting();
     },
     onFrame,
+    onResync: () => connection.resyncing(),
     onClose: (attempt, retryInMs) => {
       invalidate(flights.store);
       connection.reconnecting(attempt + 1, retryInMs);
@@ -208,6 +217,7 @@ export function createApp(globeEl: HTMLElement) {
     cameraPosition: () => globe.cameraPosition(),
     select,
     frameIntervals: (n?: number) => globe.frameIntervals(n),
+    frameCount: () => globe.frameCount,
     deltaStats: () => deltaStats.slice(),
   };
 

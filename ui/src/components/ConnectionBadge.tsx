@@ -14,6 +14,7 @@ export function ConnectionBadge(props: { connection: ConnectionSlice }) {
       class={`badge badge-${s().status}`}
       data-testid="connection-state"
       data-status={s().status}
+      data-gaps={s().gaps}
       title={`seq ${s().seq ?? '-'}, resyncs after a gap: ${s().gaps}`}
     >
       <span class="dot" />

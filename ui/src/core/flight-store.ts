@@ -20,6 +20,8 @@ export interface SnapshotFrame {
 }
 export interface DeltaFrame {
   seq: number;
+  /** A merged delta (DeltaCoalescer) covers fromSeq..seq; a single frame has neither or equal. */
+  fromSeq?: number;
   ts: number;
   upserts: Track[];
   removes: string[];
@@ -53,11 +55,11 @@ export function applySnapshot(store: FlightStore, frame: SnapshotFrame): string[
 
 export function applyDelta(store: FlightStore, frame: DeltaFrame): DeltaResult {
   if (store.seq === null || frame.seq <= store.seq) return { kind: 'ignored' };
-  if (frame.seq !== store.seq + 1) {
+  if ((frame.fromSeq ?? frame.seq) !== store.seq + 1) {
     const expected = store.seq + 1;
     // Stale until a snapshot: later deltas would build on missing changes.
     store.seq = null;
-    return { kind: 'gap', expected, got: frame.seq };
+    return { kind: 'gap', expected, got: frame.fromSeq ?? frame.seq };
   }
   for (const t of frame.upserts) store.flights.set(t.icao24, t);
   const removed: string[] = [];

@@ -33,6 +33,8 @@ export class GlobeView {
   private readonly marker: THREE.Points;
   private cockpitOf: string | null = null;
   private frameTimes: number[] = [];
+  /** Frames drawn since start (monotonic, unlike the trimmed frameTimes). */
+  frameCount = 0;
   private lastFrame = 0;
 
   constructor(
@@ -97,6 +99,7 @@ export class GlobeView {
 
   private readonly tick = (now: number) => {
     if (this.lastFrame) {
+      this.frameCount++;
       this.frameTimes.push(now - this.lastFrame);
       if (this.frameTimes.length > 2000) this.frameTimes.splice(0, 1000);
     }

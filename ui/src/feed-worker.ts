@@ -1,0 +1,123 @@
+/// <reference lib="webworker" />
+/**
+ * The WebSocket to /ws/flights, off the main thread: JSON parsing, seq checks and merging of
+ * deltas happen here. The page takes one merged batch per rendered frame (it says 'ready' when it
+ * wants the next), so a page that renders slower than the tick rate never queues frames without
+ * bound. Messages: see FromWorker / ToWorker in worker-protocol.ts.
+ */
+import type { ServerFrame } from '../../runtime/contract/protocol.ts';
+import { backoffDelayMs } from './core/backoff.ts';
+import { DeltaCoalescer } from './core/delta-coalescer.ts';
+import type { FromWorker, ToWorker } from './worker-protocol.ts';
+
+const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
+/** Wall-clock ms (the page converts to its own performance.now origin). */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+let ws: WebSocket | null = null;
+let url = '';
+let attempt = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let bbox: [number, number, number, number] | null = null;
+let subscribed = false;
+/** The page is ready for the next batch. */
+let credit = true;
+const merger = new DeltaCoalescer();
+let lastArrival = 0;
+let parseMs = 0;
+let merged = 0;
+
+const send = (m: object) => {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+};
+
+function flush(): void {
+  if (!credit || !merger.pending) return;
+  const frame = merger.take()!;
+  credit = false;
+  post({ type: 'frame', frame: { type: 'delta', ...frame }, receivedAtWallMs: lastArrival, parseMs, merged });
+  parseMs = 0;
+  merged = 0;
+}
+
+function open(): void {
+  timer = null;
+  const sock = new WebSocket(url);
+  ws = sock;
+  sock.onopen = () => {
+    attempt = 0;
+    merger.reset();
+    post({ type: 'open' });
+    if (subscribed) send({ type: 'subscribe', bbox });
+  };
+  sock.onmessage = (ev) => {
+    const t0 = performance.now();
+    let f: ServerFrame;
+    try {
+      f = JSON.parse(ev.data as string) as ServerFrame;
+    } catch {
+      post({
+        type: 'frame',
+        frame: { type: 'error', message: 'a frame that is not JSON was dropped' },
+        receivedAtWallMs: wallNow(),
+        parseMs: 0,
+        merged: 0,
+      });
+      return;
+    }
+    const took = performance.now() - t0;
+    if (f.type === 'delta') {
+      const r = merger.push(f);
+      if (r === 'gap') {
+        post({ type: 'resyncing' });
+        send({ type: 'resync' });
+        return;
+      }
+      if (r === 'ignored') return;
+      lastArrival = wallNow();
+      parseMs += took;
+      merged++;
+      flush();
+      return;
+    }
+    if (f.type === 'snapshot') {
+      merger.snapshot(f.seq);
+      // The snapshot goes at once; deltas wait until the page has applied it.
+      credit = false;
+    }
+    post({ type: 'frame', frame: f, receivedAtWallMs: wallNow(), parseMs: took, merged: 1 });
+  };
+  sock.onclose = () => {
+    if (ws !== sock) return;
+    ws = null;
+    merger.reset();
+    const delay = backoffDelayMs(attempt, Math.random());
+    post({ type: 'close', attempt, retryInMs: delay });
+    attempt++;
+    timer = setTimeout(open, delay);
+  };
+  // An error is always followed by close, where the retry happens.
+  sock.onerror = () => {};
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'connect':
+      url = m.wsUrl;
+      if (!ws && !timer) open();
+      return;
+    case 'subscribe':
+      bbox = m.bbox;
+      subscribed = true;
+      send({ type: 'subscribe', bbox });
+      return;
+    case 'resync':
+      send({ type: 'resync' });
+      return;
+    case 'ready':
+      credit = true;
+      flush();
+      return;
+  }
+};
