@@ -51,6 +51,42 @@ describe('AirportIndex', () => {
   });
 });
 
+describe('AirportIndex.nearestTwo', () => {
+  it('finds airports across the antimeridian and near the poles (property, against a linear scan)', () => {
+    const airports: AirportRef[] = [
+      { ident: 'EAST', lat: 10, lon: 179.8, elevationM: 0 },
+      { ident: 'WEST', lat: 10, lon: -179.7, elevationM: 0 },
+      { ident: 'POLE', lat: 89.8, lon: 40, elevationM: 0 },
+      { ident: 'ZERO', lat: 0, lon: 0, elevationM: null },
+    ];
+    const small = new AirportIndex(airports);
+    const out = { first: -1, firstM: 0, second: -1, secondM: 0 };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(
+            fc.double({ min: 9, max: 11, noNaN: true }),
+            fc.double({ min: 179, max: 180, noNaN: true }),
+          ),
+          fc.tuple(
+            fc.double({ min: 9, max: 11, noNaN: true }),
+            fc.double({ min: -180, max: -179, noNaN: true }),
+          ),
+          fc.tuple(
+            fc.double({ min: 89, max: 90, noNaN: true }),
+            fc.double({ min: -180, max: 180, noNaN: true }),
+          ),
+        ),
+        ([lat, lon]) => {
+          small.nearestTwo(lat, lon, 75_000, out);
+          const want = linearNearest(airports, lat, lon, 75_000);
+          expect(out.first < 0 ? null : airports[out.first].ident).toBe(want?.ident ?? null);
+        },
+      ),
+    );
+  });
+});
+
 describe('NearestAirportCache', () => {
   it('gives the same answer as a fresh search on every step of random walks over dense airspace', () => {
     fc.assert(

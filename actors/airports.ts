@@ -61,9 +61,13 @@ export class AirportIndex {
     out.firstM = Number.POSITIVE_INFINITY;
     out.secondM = Number.POSITIVE_INFINITY;
     if (this.airports.length === 0) return;
+    // Bounding box of a spherical cap: all longitudes when it reaches a pole, else
+    // asin(sin(r) / cos(lat)) either side (the widest point of the cap is not at its centre latitude).
     const dLat = maxDistM / M_PER_DEG;
-    const cos = Math.cos(Math.min(89, Math.abs(lat) + dLat) * DEG);
-    const dLon = Math.min(180, dLat / Math.max(cos, 1e-6));
+    const dLon =
+      Math.abs(lat) + dLat >= 90
+        ? 180
+        : Math.min(180, Math.asin(Math.min(1, Math.sin(dLat * DEG) / Math.cos(lat * DEG))) / DEG);
     const ids = this.index.range(lon - dLon, lat - dLat, lon + dLon, lat + dLat);
     // Near the antimeridian the box wraps: search the other side too.
     const extra =
