@@ -1,9 +1,18 @@
-import type { Bus, BusConsumer } from '../bus/bus.ts';
+import type { Bus, BusConsumer, BusValue } from '../bus/bus.ts';
 import { valueText } from '../bus/bus.ts';
 import type { AnomalyEvent } from '../contract/anomaly.ts';
 import type { TrackBoardPort } from '../contract/ports.ts';
 import type { Track } from '../contract/track.ts';
 import { validateAnomaly, validateTrack } from '../contract/validate.ts';
+
+/** JSON of a message value; undefined when it is not JSON (the validator then names the problem). */
+function parseJson(value: BusValue | null): unknown {
+  try {
+    return JSON.parse(valueText(value));
+  } catch {
+    return undefined;
+  }
+}
 
 export interface TracksFeedOptions {
   bus: Bus;
@@ -38,14 +47,7 @@ export async function startTracksFeed(o: TracksFeedOptions): Promise<{ stop(): P
           o.board.remove(m.key);
           continue;
         }
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(valueText(m.value));
-        } catch {
-          o.onInvalid?.(batch.topic, 'not_json');
-          continue;
-        }
-        const r = validateTrack(parsed);
+        const r = validateTrack(parseJson(m.value));
         if (!r.ok) o.onInvalid?.(batch.topic, r.reason);
         else if (r.value.ts >= oldest) o.board.upsert(r.value as Track);
       }
@@ -57,14 +59,7 @@ export async function startTracksFeed(o: TracksFeedOptions): Promise<{ stop(): P
     fromBeginning: false,
     async eachBatch(batch) {
       for (const m of batch.messages) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(valueText(m.value));
-        } catch {
-          o.onInvalid?.(batch.topic, 'not_json');
-          continue;
-        }
-        const r = validateAnomaly(parsed);
+        const r = validateAnomaly(parseJson(m.value));
         if (r.ok) o.publishAnomaly(r.value);
         else o.onInvalid?.(batch.topic, r.reason);
       }

@@ -2,30 +2,10 @@
  * npm run bench:contract — cost of validating one FlightEnvelope (already parsed), and of
  * parse + validate from JSON text. Not a test; the last line is one JSON object of the figures.
  */
+import { SAMPLE_ENVELOPE } from './sample.ts';
 import { isFlightEnvelope, parseEnvelope } from './validate.ts';
 
-const base = {
-  v: 1,
-  icao24: 'a0b1c2',
-  callsign: 'DAL123',
-  origin_country: 'United States',
-  ts: 1_732_700_000_000,
-  last_contact: 1_732_700_000_400,
-  lat: 40.64,
-  lon: -73.78,
-  baro_alt_m: 1200,
-  geo_alt_m: 1250,
-  speed_ms: 120.5,
-  track_deg: 310,
-  vrate_ms: -5.2,
-  on_ground: false,
-  squawk: '1200',
-  spi: false,
-  pos_source: 0,
-  category: 4,
-  source: 'replay',
-  ingest_ts: 1_732_700_000_900,
-};
+const base = SAMPLE_ENVELOPE;
 // Many distinct objects so the measurement is not one hot cached shape only.
 const N = 10_000;
 const envelopes = Array.from({ length: N }, (_, i) => ({ ...base, ts: base.ts + i * 5000, lat: 40 + i / N }));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anomalyId } from './anomaly.ts';
 import { dlqRecord } from './dlq.ts';
+import { SAMPLE_ENVELOPE } from './sample.ts';
 import {
   isFlightEnvelope,
   parseEnvelope,
@@ -10,28 +11,7 @@ import {
   validateTrack,
 } from './validate.ts';
 
-const valid = {
-  v: 1,
-  icao24: 'a0b1c2',
-  callsign: 'DAL123',
-  origin_country: 'United States',
-  ts: 1_732_700_000_000,
-  last_contact: 1_732_700_000_400,
-  lat: 40.64,
-  lon: -73.78,
-  baro_alt_m: 1200,
-  geo_alt_m: 1250,
-  speed_ms: 120.5,
-  track_deg: 310,
-  vrate_ms: -5.2,
-  on_ground: false,
-  squawk: '1200',
-  spi: false,
-  pos_source: 0,
-  category: 4,
-  source: 'replay',
-  ingest_ts: 1_732_700_000_900,
-};
+const valid = SAMPLE_ENVELOPE;
 
 const reasonFor = (patch: Record<string, unknown>) => {
   const r = validateEnvelope({ ...valid, ...patch });

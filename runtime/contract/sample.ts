@@ -1,0 +1,25 @@
+import type { FlightEnvelope } from './envelope.ts';
+
+/** A complete, valid FlightEnvelope with every field set: the base of tests and benchmarks. */
+export const SAMPLE_ENVELOPE: FlightEnvelope = {
+  v: 1,
+  icao24: 'a0b1c2',
+  callsign: 'DAL123',
+  origin_country: 'United States',
+  ts: 1_732_700_000_000,
+  last_contact: 1_732_700_000_400,
+  lat: 40.64,
+  lon: -73.78,
+  baro_alt_m: 1200,
+  geo_alt_m: 1250,
+  speed_ms: 120.5,
+  track_deg: 310,
+  vrate_ms: -5.2,
+  on_ground: false,
+  squawk: '1200',
+  spi: false,
+  pos_source: 0,
+  category: 4,
+  source: 'replay',
+  ingest_ts: 1_732_700_000_900,
+};
