@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['{runtime,actors,sinks,edge,ui,fixtures,sql}/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.e2e.test.ts'],
+          // Property tests run thousands of cases: generous on a loaded 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

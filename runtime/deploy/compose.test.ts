@@ -39,7 +39,7 @@ const services = compose.services as Record<string, Service>;
 
 describe('compose.yaml', () => {
   it('is valid against the Compose Specification schema', () => {
-    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    const ajv = new Ajv2019({ strict: false, allErrors: true, logger: false });
     const validate = ajv.compile(modernise(composeSchema) as object);
     const ok = validate(compose);
     expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
@@ -47,7 +47,7 @@ describe('compose.yaml', () => {
   });
 
   it('the schema check really rejects a broken file', () => {
-    const validate = new Ajv2019({ strict: false }).compile(modernise(composeSchema) as object);
+    const validate = new Ajv2019({ strict: false, logger: false }).compile(modernise(composeSchema) as object);
     const broken = structuredClone(compose);
     broken.services.edge.depends_on.migrate.condition = 'when_ready';
     broken.services.edge.restart_policy = 'always';
