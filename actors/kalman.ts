@@ -323,7 +323,7 @@ export class TrackFilter {
   // --- smoothed outputs (valid once initialised) ---
   get lat(): number {
     const lat = this.s[this.b + LAT0] + this.s[this.b + NORTH + P] / M_PER_DEG;
-    return lat > 90 ? 90 : lat < -90 ? -90 : lat;
+    return Math.min(90, Math.max(-90, lat));
   }
   get lon(): number {
     return wrapDeg(this.s[this.b + LON0] + this.s[this.b + EAST + P] / (M_PER_DEG * this.s[this.b + COS0]));
