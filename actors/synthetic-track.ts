@@ -1,3 +1,4 @@
+import { mulberry32 } from '../runtime/testing/prng.ts';
 import { DEG, M_PER_DEG } from './geo.ts';
 
 /**
@@ -5,17 +6,8 @@ import { DEG, M_PER_DEG } from './geo.ts';
  * integrated in small steps) and noisy fixes of it, from a seeded PRNG so failures reproduce.
  */
 
-/** mulberry32: a tiny seeded PRNG with good enough statistics for noise. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (runtime/testing/prng.ts): seeded, so failures reproduce. */
+export const rng = mulberry32;
 
 /** Standard normal via Box-Muller. */
 export function gaussian(rand: () => number): () => number {
