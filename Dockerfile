@@ -24,6 +24,7 @@ COPY --chown=node:node sinks ./sinks
 COPY --chown=node:node edge ./edge
 COPY --chown=node:node sql ./sql
 COPY --chown=node:node fixtures ./fixtures
+COPY --chown=node:node ui/build.ts ./ui/build.ts
 COPY --from=build --chown=node:node /app/ui/dist ./ui/dist
 USER node
 EXPOSE 8000

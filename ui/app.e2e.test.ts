@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../runtime/contract/track.ts';
+import { ensureUiBuilt } from './build.ts';
 import { drawnPixels, launchBrowser, openPage, type PageLog, screenshot, waitFor } from './e2e/browser.ts';
-import { ensureUiBuilt } from './e2e/build.ts';
 import { FIXTURE_LABELS, type FixturePipeline, startFixturePipeline } from './e2e/pipeline.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST_DIR, ensureUiBuilt } from './build.ts';
 import { type FeedServer, startFeedServer } from './dev/feed-server.ts';
 import { launchBrowser, openPage, type PageLog, screenshot } from './e2e/browser.ts';
-import { DIST_DIR, ensureUiBuilt } from './e2e/build.ts';
 
 /**
  * Client resilience, driven by the protocol-faithful synthetic feed (ui/dev/feed-server.ts) because

@@ -7,9 +7,9 @@
  * `npm run bench:ui` (env BENCH_UI_SECONDS=10, BENCH_UI_ROUNDS=2). Last line: JSON figures.
  */
 import type { Page } from 'playwright-core';
+import { DIST_DIR, ensureUiBuilt } from './build.ts';
 import { startFeedServer } from './dev/feed-server.ts';
 import { launchBrowser, openPage, waitFor } from './e2e/browser.ts';
-import { DIST_DIR, ensureUiBuilt } from './e2e/build.ts';
 
 const SECONDS = Number(process.env.BENCH_UI_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 2);

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { type Edge, type EdgeHistory, startEdge } from '../../edge/index.ts';
+import { DIST_DIR } from '../../ui/build.ts';
 import type { Config } from '../config/config.ts';
 import type { AnomalySink } from '../contract/ports.ts';
 import { createPool } from '../db/pool.ts';
@@ -10,29 +9,7 @@ import { queryAnomalies, queryFlightTrack } from '../db/queries.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
-export const UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** `npm start` on a fresh clone: build the UI once (vite) when ui/dist is missing. */
-export function ensureUiBuilt(log: Logger): void {
-  if (existsSync(`${UI_DIR}index.html`)) return;
-  const vite = `${REPO_ROOT}node_modules/.bin/vite`;
-  if (!existsSync(vite)) {
-    log.warn(
-      {},
-      'ui/dist is missing and vite is not installed (npm ci installs it): the globe will not be served',
-    );
-    return;
-  }
-  log.info({}, 'building the UI once (ui/dist is missing)...');
-  const r = spawnSync(vite, ['build', '--config', 'ui/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0)
-    log.error({ status: r.status }, 'building the UI failed: run `npm run build:ui` to see why');
-}
-
+export const UI_DIR = `${DIST_DIR}/`;
 export interface EdgeWiring {
   edge: Edge;
   pool: pg.Pool | null;

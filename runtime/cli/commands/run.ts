@@ -1,5 +1,6 @@
+import { ensureUiBuilt } from '../../../ui/build.ts';
 import { bootstrap } from '../../app/bootstrap.ts';
-import { ensureUiBuilt, startConfiguredEdge } from '../../app/edge-wiring.ts';
+import { startConfiguredEdge } from '../../app/edge-wiring.ts';
 import { startProcessor } from '../../app/processor.ts';
 import { createEnvelopePublisher } from '../../producer/publisher.ts';
 import { replayFile } from '../../producer/replay.ts';
@@ -27,7 +28,11 @@ export async function run(args: string[]): Promise<number> {
   if (typeof app === 'number') return app;
   const { config, bus, metrics, log, shutdown } = app;
 
-  ensureUiBuilt(log);
+  try {
+    ensureUiBuilt((message) => log.info({}, message));
+  } catch (err) {
+    log.error({ err: String(err) }, 'building the UI failed: run `npm run build:ui` to see why');
+  }
   const readiness: Record<string, () => boolean> = { bus: () => true };
   const { edge, pool, anomalyOutput } = await startConfiguredEdge(config, metrics, log, readiness);
   const processor = await startProcessor({
