@@ -47,7 +47,9 @@ describe('compose.yaml', () => {
   });
 
   it('the schema check really rejects a broken file', () => {
-    const validate = new Ajv2019({ strict: false, logger: false }).compile(modernise(composeSchema) as object);
+    const validate = new Ajv2019({ strict: false, logger: false }).compile(
+      modernise(composeSchema) as object,
+    );
     const broken = structuredClone(compose);
     broken.services.edge.depends_on.migrate.condition = 'when_ready';
     broken.services.edge.restart_policy = 'always';
