@@ -1,9 +1,18 @@
+import { describe, expect, it } from 'vitest';
 import { describeBusContract } from '../bus-contract.ts';
 import { KafkaBus } from './kafka-bus.ts';
+import { kafkajsFastPath } from './kafkajs-fast-path.ts';
 
 const brokers = process.env.KAFKA_BROKERS;
 if (!brokers)
   throw new Error('KAFKA_BROKERS is not set: run `source runtime/services/env.sh` and start Kafka');
+
+// The contract below must run through the patched producer, not silently through stock kafkajs.
+describe('kafka bus producer', () => {
+  it('runs with the kafkajs fast path installed', () => {
+    expect(kafkajsFastPath).toEqual({ record: true, grouping: true, reason: 'patched' });
+  });
+});
 
 describeBusContract(
   'kafka',

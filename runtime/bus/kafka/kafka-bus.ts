@@ -1,4 +1,4 @@
-import kafkajs, { type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, logCreator, Message, Producer } from 'kafkajs';
 import type {
   Bus,
   BusConsumer,
@@ -13,6 +13,9 @@ import type {
   Watermarks,
 } from '../bus.ts';
 import { minus } from '../embedded/assignor.ts';
+import { KeyPartitioner } from './kafka-partitioner.ts';
+// kafkajs with its producer fast path installed (see kafkajs-fast-path.ts).
+import { kafkajs } from './kafkajs-fast-path.ts';
 
 const { Kafka: KafkaClient, logLevel, ConfigResourceTypes, CompressionTypes } = kafkajs;
 
@@ -54,7 +57,7 @@ const toBuffer = (v: BusValue | null): Buffer | string | null =>
  * kafkajs logs every heartbeat answered "rebalancing" as an ERROR, although a rebalance is routine
  * (a member joined or left) and handled here. Those are dropped; the rest go to stderr as JSON.
  */
-const quietRebalanceLogs: kafkajs.logCreator =
+const quietRebalanceLogs: logCreator =
   () =>
   ({ namespace, level, log }) => {
     const { message, ...extra } = log;
@@ -151,7 +154,7 @@ class KafkaConsumerHandle implements BusConsumer {
     heartbeat,
     isRunning,
     isStale,
-  }: kafkajs.EachBatchPayload): Promise<void> {
+  }: EachBatchPayload): Promise<void> {
     await this.assignReady;
     const stale = () => !isRunning() || isStale() || this.stopping;
     if (batch.messages.length > 0 && !stale()) {
@@ -293,6 +296,7 @@ export class KafkaBus implements Bus {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: true,
+        createPartitioner: KeyPartitioner,
         // kafkajs: a bounded retry count would void the idempotence guarantee (a send fails only on a fatal error).
         retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
       });
@@ -348,16 +352,16 @@ export class KafkaBus implements Bus {
   async publish(topic: string, records: PublishRecord[]): Promise<void> {
     if (records.length === 0) return;
     const producer = await this.getProducer();
-    await producer.send({
-      topic,
-      acks: -1,
-      compression: CompressionTypes.None,
-      messages: records.map((r) => ({
+    const messages: Message[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      messages[i] = {
         key: r.key,
         value: toBuffer(r.value),
         timestamp: r.timestampMs === undefined ? undefined : String(r.timestampMs),
-      })),
-    });
+      };
+    }
+    await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
   }
 
   async consume(options: ConsumeOptions): Promise<BusConsumer> {
