@@ -2,7 +2,7 @@
  * The soak run (`npm run soak`; not a test): synthetic traffic through the real product for
  * minutes, measuring what a long run shows and a test cannot.
  *
- *   skysentinel produce --mode synthetic --aircraft N --rate HZ   (its own topics)
+ *   synthetic fleet (spread-producer.ts, or `skysentinel produce` with --producer cli)
  *     -> Kafka -> P x `skysentinel process` (one consumer group; history to its own PostGIS
  *        database; smoothed tracks to flights.tracks) -> `skysentinel edge` -> C WS clients
  *
@@ -12,7 +12,7 @@
  * process, WS frames and seq gaps. The last line is one JSON object of the figures.
  *
  *   npm run soak -- [--minutes 10] [--aircraft 20000] [--rate 1] [--clients 100]
- *                   [--processors 2] [--report-s 30] [--docs] [--keep]
+ *                   [--processors 2] [--report-s 30] [--producer spread|cli] [--docs] [--keep]
  *
  * --minutes 1 is the smoke run. --docs writes the figures to docs/reliability.md (soak section).
  * Starts Kafka and PostGIS with runtime/services/up.sh when they are not running; leaves them
@@ -54,6 +54,7 @@ const { values: flags } = parseArgs({
     'report-s': { type: 'string', default: '30' },
     docs: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    producer: { type: 'string', default: 'spread' },
   },
 });
 const num = (name: keyof typeof flags, min: number, max: number): number => {
@@ -64,6 +65,10 @@ const num = (name: keyof typeof flags, min: number, max: number): number => {
   }
   return n;
 };
+if (flags.producer !== 'spread' && flags.producer !== 'cli') {
+  console.error('soak: --producer takes spread or cli');
+  process.exit(64);
+}
 const minutes = num('minutes', 0.2, 600);
 const aircraft = num('aircraft', 1, 1_000_000);
 const rateHz = num('rate', 0.1, 10);
@@ -104,9 +109,9 @@ interface Proc {
 }
 const procs: Proc[] = [];
 
-/** The real `skysentinel` command in its own process, output to a log file. */
-function cli(name: string, args: string[], extra: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/** The real `skysentinel` command (or another script) in its own process, output to a log file. */
+function cli(name: string, args: string[], extra: Record<string, string> = {}, script = [BIN]): Proc {
+  const child = spawn(process.execPath, [...script, ...args], {
     cwd: REPO,
     env: { ...process.env, ...env, ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -259,15 +264,24 @@ async function main(): Promise<void> {
       return r;
     };
 
-    const producer = cli('producer', [
-      'produce',
-      '--mode',
-      'synthetic',
-      '--aircraft',
-      String(aircraft),
-      '--rate',
-      String(rateHz),
-    ]);
+    // --producer cli: the product's own `skysentinel produce` (one send per period; see
+    // spread-producer.ts for why that is not the default).
+    const producer =
+      flags.producer === 'cli'
+        ? cli('producer', [
+            'produce',
+            '--mode',
+            'synthetic',
+            '--aircraft',
+            String(aircraft),
+            '--rate',
+            String(rateHz),
+          ])
+        : cli('producer', [String(aircraft), String(rateHz), '10'], {}, [
+            '--import',
+            'tsx',
+            fileURLToPath(new URL('./spread-producer.ts', import.meta.url)),
+          ]);
     const t0 = Date.now();
     const endMs = t0 + minutes * 60_000;
     log('producer started');
@@ -283,6 +297,8 @@ async function main(): Promise<void> {
     let maxLag = 0;
     const lagAfterWarmup: number[] = [];
     const stalledPipelines = new Set<string>();
+    const lastScrape = new Map<string, { accepted: number; lag: number }>();
+    let scrapeFailures = 0;
     while (Date.now() < endMs) {
       await sleep(Math.min(SAMPLE_MS, Math.max(0, endMs - Date.now())));
       for (const p of procs) {
@@ -307,9 +323,16 @@ async function main(): Promise<void> {
       let accepted = 0;
       let lag = 0;
       for (const p of procs.filter((x) => x.name.startsWith('process-'))) {
-        const text = await metricsText(p.metricsPort!).catch(() => '');
-        accepted += sumMetric(text, 'skysentinel_updates_total', { result: 'accepted' });
-        lag += sumMetric(text, 'skysentinel_bus_lag');
+        // A scrape that times out (a busy process) keeps the last figures it gave.
+        const text = await metricsText(p.metricsPort!).catch(() => null);
+        if (text === null) scrapeFailures++;
+        else
+          lastScrape.set(p.name, {
+            accepted: sumMetric(text, 'skysentinel_updates_total', { result: 'accepted' }),
+            lag: sumMetric(text, 'skysentinel_bus_lag'),
+          });
+        accepted += lastScrape.get(p.name)?.accepted ?? 0;
+        lag += lastScrape.get(p.name)?.lag ?? 0;
       }
       const offsets = await kafkaAdmin.fetchTopicOffsets(env.TOPIC_UPDATES!);
       const published = offsets.reduce((a, o) => a + Number(o.high), 0);
@@ -380,6 +403,7 @@ async function main(): Promise<void> {
       acceptedTotal: b.accepted,
       sustained,
       pipelinesStopped: [...stalledPipelines],
+      metricsScrapeFailures: scrapeFailures,
       latencyMs: {
         p50: round1(latencyAll.quantile(0.5)),
         p99: round1(latencyAll.quantile(0.99)),
