@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../db/test-db.ts';
 import { createEnvelopePublisher } from '../producer/publisher.ts';
 import { replayFile } from '../producer/replay.ts';
 import { type CliProcess, startCli, waitFor } from '../testing/cli-process.ts';
+import { fetchMetric } from '../testing/metrics-text.ts';
 
 const brokers = process.env.KAFKA_BROKERS;
 if (!brokers) throw new Error('KAFKA_BROKERS is not set: start Kafka with runtime/services/kafka.sh');
@@ -79,6 +80,11 @@ describe('graceful stop and restart on Kafka + PostGIS', () => {
       60_000,
       100,
     );
+    // A processor without an edge still serves its metrics.
+    const acceptedSoFar = await fetchMetric('http://127.0.0.1:18035', 'skysentinel_updates_total', {
+      result: 'accepted',
+    });
+    expect(acceptedSoFar).toBeGreaterThan(2_000);
     const t0 = Date.now();
     expect(await first.stop(12_000), first.output().slice(-2000)).toBe(0);
     expect(Date.now() - t0).toBeLessThan(10_000);

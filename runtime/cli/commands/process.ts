@@ -1,5 +1,6 @@
 import { bootstrap } from '../../app/bootstrap.ts';
 import { startConfiguredEdge } from '../../app/edge-wiring.ts';
+import { startMetricsServer } from '../../app/metrics-server.ts';
 import { startProcessor } from '../../app/processor.ts';
 import { TrackPublisher } from '../../app/track-publisher.ts';
 import type { AnomalySink, TrackBoardPort } from '../../contract/ports.ts';
@@ -17,7 +18,8 @@ flights.tracks (a tombstone when an aircraft leaves), and commits offsets only o
 durable. Start several in one group to share the partitions. On partition assignment it rebuilds
 actor state from the last WARMUP_S seconds without emitting (warm restart).
 
-  --no-edge   do not serve HTTP/WebSocket here (run \`skysentinel edge\` processes instead)
+  --no-edge   serve no API or WebSocket here (run \`skysentinel edge\` processes instead);
+              HTTP_HOST:HTTP_PORT then answers only /metrics, /healthz and /readyz
 
 Exit codes: 0 stopped cleanly, 1 failed at run time, 64 bad flags, 78 bad configuration.`;
 
@@ -60,11 +62,23 @@ export async function run(args: string[]): Promise<number> {
   });
   if (wiring)
     log.info({ url: `http://${config.HTTP_HOST}:${wiring.edge.port}/` }, 'edge serving this processor');
+  const metricsOnly = wiring
+    ? null
+    : await startMetricsServer({
+        host: config.HTTP_HOST,
+        port: config.HTTP_PORT,
+        token: config.EDGE_TOKEN,
+        metrics,
+        ready: () => processor.pipeline.consumer.assignment().length > 0,
+      });
+  if (metricsOnly)
+    log.info({ url: `http://${config.HTTP_HOST}:${metricsOnly.port}/metrics` }, 'metrics served');
 
   return app.shutdown([
     ...processor.shutdownSteps(),
     { name: 'publish the last tracks', run: () => tracks.close() },
     { name: 'close the edge (WebSockets 1001)', run: async () => wiring?.edge.close() },
+    { name: 'close the metrics server', run: async () => metricsOnly?.close() },
     { name: 'close the database pool', run: async () => wiring?.pool?.end() },
     { name: 'close the bus', run: () => bus.close() },
   ]);
