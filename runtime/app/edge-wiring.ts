@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type pg from 'pg';
-import { type Edge, type EdgeHistory, startEdge } from '../../edge/index.ts';
+import { type Edge, type EdgeHistory, edgeOptionsFromConfig, startEdge } from '../../edge/index.ts';
 import { DIST_DIR } from '../../ui/build.ts';
 import type { Config } from '../config/config.ts';
 import type { AnomalySink } from '../contract/ports.ts';
@@ -46,14 +46,9 @@ export async function startConfiguredEdge(
   if (!existsSync(`${UI_DIR}index.html`))
     log.warn({ uiDir: UI_DIR }, 'the UI is not built: run `npm run build:ui`');
   const edge = await startEdge({
-    host: config.HTTP_HOST,
-    port: config.HTTP_PORT,
-    token: config.EDGE_TOKEN,
-    tickHz: config.WS_TICK_HZ,
-    staleAfterS: config.STALE_AFTER_S,
+    ...edgeOptionsFromConfig(config),
     metrics,
     history,
-    airportsFile: config.AIRPORTS_FILE,
     uiDir: UI_DIR,
     readiness,
     log: log.child({ component: 'edge' }),
