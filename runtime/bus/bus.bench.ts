@@ -156,6 +156,29 @@ async function run(
   };
 }
 
+/**
+ * Producer alone, in child processes (the fast path patches kafkajs process-wide): a bare stock
+ * kafkajs idempotent producer (10k messages per send), the same with the fast path, and
+ * KafkaBus.publish, alternated twice so their ratio holds on a loaded machine. CPU us per message
+ * is the steadier figure when the process gets a fraction of a core.
+ */
+function producerProbe() {
+  const probe = fileURLToPath(new URL('./bench/producer-probe.ts', import.meta.url));
+  const runs: Record<string, unknown>[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const args of [['bare'], ['bare', '--fast'], ['bus']]) {
+      const text = execFileSync(process.execPath, ['--import', 'tsx', probe, ...args], {
+        env: { ...process.env, PROBE_MESSAGES: '200000' },
+        encoding: 'utf8',
+      });
+      const r = JSON.parse(text.trim().split('\n').at(-1)!) as Record<string, unknown>;
+      log(`  producer only: ${r.variant} [${r.kafkajs}]: ${r.msgsPerS} msg/s, ${r.cpuUsPerMsg} us CPU/msg`);
+      runs.push(r);
+    }
+  }
+  return runs;
+}
+
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function main() {
@@ -184,6 +207,7 @@ async function main() {
     log('starting Kafka (runtime/services/kafka.sh start; no-op when running)');
     execFileSync('bash', [script, 'start'], { stdio: 'inherit' });
     const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:19092').split(',');
+    out.kafkaProducerOnly = producerProbe();
     const bus = new KafkaBus({ brokers, clientId: 'bench-bus', logLevel: 'error' });
     log('kafka: flat out');
     const flat = await run(bus, data, TOTAL);

@@ -355,11 +355,11 @@ export class KafkaBus implements Bus {
     const messages: Message[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      messages[i] = {
-        key: r.key,
-        value: toBuffer(r.value),
-        timestamp: r.timestampMs === undefined ? undefined : String(r.timestampMs),
-      };
+      // No `timestamp` key when unset: kafkajs spreads and scans every message per send.
+      messages[i] =
+        r.timestampMs === undefined
+          ? { key: r.key, value: toBuffer(r.value) }
+          : { key: r.key, value: toBuffer(r.value), timestamp: String(r.timestampMs) };
     }
     await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
   }
