@@ -119,6 +119,21 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>) {
       expect(new Set(seen.map((m) => m.partition)).size).toBeGreaterThan(1);
     });
 
+    it('one publish far over the broker message size limit (8 MB, 20,000 records) arrives whole', async () => {
+      const topic = uniqueName('t.big');
+      await bus.ensureTopics([{ name: topic, partitions: 2, config: {} }]);
+      const pad = 'x'.repeat(380);
+      const n = 20_000;
+      await bus.publish(
+        topic,
+        Array.from({ length: n }, (_, i) => ({ key: keyOf(i), value: JSON.stringify({ i, pad }) })),
+      );
+      const { consumer, seen } = await recordingConsumer(bus, uniqueName('g'), [topic]);
+      await waitFor(`${n} messages`, () => seen.length >= n, 60_000);
+      await consumer.stop();
+      expect(new Set(seen.map((m) => JSON.parse(valueText(m.value)).i)).size).toBe(n);
+    });
+
     it('replay round trip: every valid line arrives once on updates and state, per-key order kept', async () => {
       const updates = uniqueName('t.updates');
       const state = uniqueName('t.state');

@@ -34,6 +34,11 @@ export interface KafkaBusOptions {
   };
 }
 
+/** Most value bytes per produce request (see publish). */
+const MAX_SEND_BYTES = 768 * 1024;
+/** Per-record framing in a v2 record batch, roughly (varints, headers count, attributes). */
+const RECORD_OVERHEAD_BYTES = 24;
+
 const LOG_LEVELS = {
   nothing: logLevel.NOTHING,
   error: logLevel.ERROR,
@@ -352,14 +357,27 @@ export class KafkaBus implements Bus {
   async publish(topic: string, records: PublishRecord[]): Promise<void> {
     if (records.length === 0) return;
     const producer = await this.getProducer();
-    const messages: Message[] = new Array(records.length);
+    // One produce request carries at most MAX_SEND_BYTES of values, so no partition's record batch
+    // can pass the broker's message.max.bytes (1 MiB by default) however many records come at once.
+    // The sends go one after another, which keeps each key's order.
+    let messages: Message[] = [];
+    let bytes = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
+      const value = toBuffer(r.value);
+      const size = (value?.length ?? 0) + (r.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+      if (messages.length > 0 && bytes + size > MAX_SEND_BYTES) {
+        await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+        messages = [];
+        bytes = 0;
+      }
       // No `timestamp` key when unset: kafkajs spreads and scans every message per send.
-      messages[i] =
+      messages.push(
         r.timestampMs === undefined
-          ? { key: r.key, value: toBuffer(r.value) }
-          : { key: r.key, value: toBuffer(r.value), timestamp: String(r.timestampMs) };
+          ? { key: r.key, value }
+          : { key: r.key, value, timestamp: String(r.timestampMs) },
+      );
+      bytes += size;
     }
     await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
   }
