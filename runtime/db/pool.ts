@@ -60,7 +60,7 @@ export function isRetriableError(err: unknown): boolean {
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
     return true;
   const msg = e.message ?? '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|terminating connection/i.test(
+  return /Connection terminated|connection timeout|timeout expired|Client has encountered a connection error|not queryable|terminating connection/i.test(
     msg,
   );
 }
