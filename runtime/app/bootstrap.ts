@@ -13,6 +13,8 @@ export interface App {
   log: Logger;
   /** Waits for SIGTERM/SIGINT, runs the steps in order, resolves with the exit code. */
   shutdown(steps: ShutdownStep[]): Promise<number>;
+  /** A fatal failure: shut down like on SIGTERM, then exit 1 (a supervisor restarts the process). */
+  fail(reason: string): void;
 }
 
 /**
@@ -53,5 +55,6 @@ export async function bootstrap(
     metrics,
     log,
     shutdown: (steps) => signals.untilShutdown(() => steps),
+    fail: (reason) => signals.fail(reason),
   };
 }

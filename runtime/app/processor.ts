@@ -21,6 +21,8 @@ export interface ProcessorOptions {
   board: TrackBoardPort;
   /** More anomaly outputs beside flights.anomalies (and PostGIS): e.g. the local edge's frames. */
   anomalyOutputs?: AnomalySink[];
+  /** The pipeline stopped on an error it cannot recover from (e.g. the sink failed for good). */
+  onFatal?: (reason: string) => void;
 }
 
 export interface Processor {
@@ -97,7 +99,10 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
       log.info({ partitions: tps.map((t) => t.partition), actors: aircraft.length }, 'partitions revoked');
     },
   });
-  pipeline.done.catch((err) => log.error({ err: String(err) }, 'ingest pipeline stopped on an error'));
+  pipeline.done.catch((err) => {
+    log.error({ err: String(err) }, 'ingest pipeline stopped on an error');
+    o.onFatal?.(`ingest pipeline failed: ${err}`);
+  });
 
   return {
     router,

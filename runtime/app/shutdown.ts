@@ -46,16 +46,17 @@ export function shutdownOnSignals(log: ShutdownLog, options: ShutdownOptions = {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const deadlineMs = options.deadlineMs ?? 9_000;
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  let signalled: NodeJS.Signals | null = null;
+  let signalled: string | null = null;
+  let failed = false;
   let onFirstSignal: (() => void) | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: string) => {
     if (signalled) {
       log.error({ signal }, 'second signal: exiting now');
       exit(130);
       return;
     }
     signalled = signal;
-    log.info({ signal }, 'shutting down');
+    log.info({ reason: signal }, 'shutting down');
     const timer = setTimeout(() => {
       log.error({ deadlineMs }, 'shutdown deadline passed: exiting now');
       exit(1);
@@ -68,11 +69,17 @@ export function shutdownOnSignals(log: ShutdownLog, options: ShutdownOptions = {
     get signalled() {
       return signalled;
     },
+    /** Something the process cannot go on without failed: shut down the same way, then exit 1. */
+    fail(reason: string) {
+      failed = true;
+      onSignal(reason);
+    },
     untilShutdown(steps: () => ShutdownStep[]): Promise<number> {
       return new Promise((resolve) => {
         const go = () =>
-          void runShutdown(steps(), log).then((code) => {
+          void runShutdown(steps(), log).then((stepsCode) => {
             for (const s of signals) process.off(s, onSignal);
+            const code = failed ? 1 : stepsCode;
             log.info({ code }, 'stopped');
             resolve(code);
           });

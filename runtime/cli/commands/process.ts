@@ -59,6 +59,7 @@ export async function run(args: string[]): Promise<number> {
     log: log.child({ component: 'processor' }),
     board,
     anomalyOutputs: outputs,
+    onFatal: (reason) => app.fail(reason),
   });
   if (wiring)
     log.info({ url: `http://${config.HTTP_HOST}:${wiring.edge.port}/` }, 'edge serving this processor');

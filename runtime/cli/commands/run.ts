@@ -42,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
     log: log.child({ component: 'processor' }),
     board: edge.board,
     anomalyOutputs: [anomalyOutput],
+    onFatal: (reason) => app.fail(reason),
   });
 
   const abort = new AbortController();
