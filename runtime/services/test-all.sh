@@ -72,4 +72,4 @@ step services 'start services' bash "$SERVICES_DIR/up.sh"
 source "$SERVICES_DIR/env.sh"
 
 step integration 'integration tests' vitest_project integration
-step e2e 'e2e tests' vitest_project e2e --passWithNoTests
+step e2e 'e2e tests' vitest_project e2e
