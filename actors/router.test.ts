@@ -177,3 +177,56 @@ describe('FlightRouter', () => {
     expect(router.activeCount).toBe(0);
   });
 });
+
+// Found by the reliability tests (runtime/reliability/): after a restart the pipeline catches up
+// partition by partition, minutes of stream time at once.
+describe('FlightRouter: silence timers while partitions catch up', () => {
+  const cruise = (lat: number) => ({ lat, lon: -71.5, altM: 9_000, speedMs: 220, trackDeg: 240 });
+  const a = () => flight('aa0001', cruise(41), [{ durationS: 400 }]);
+  const b = () => flight('bb0002', cruise(42), [{ durationS: 400 }]);
+  /** a's first 100 s, then all of b, then the rest of a: each partition's backlog handed whole. */
+  const catchUp = () => {
+    const fa = a();
+    const cut = fa.findIndex((e) => e.ts - fa[0]!.ts > 100_000);
+    return [
+      { partition: 0, envs: fa.slice(0, cut) },
+      { partition: 1, envs: b() },
+      { partition: 0, envs: fa.slice(cut) },
+    ];
+  };
+  const silenceEvents = (events: { type: string; icao24: string; phase: string }[]) =>
+    events.filter((e) => e.type === 'signal_lost').map((e) => `${e.icao24}:${e.phase}`);
+
+  it('one partition running ahead does not make the aircraft of another look silent', async () => {
+    const ports = memoryPorts();
+    const router = createFlightRouter({ ports, metrics: createMetrics(), airports });
+    for (const { partition, envs } of catchUp()) {
+      for (const e of envs) router.dispatch(e, { partition });
+      await router.drain();
+    }
+    await router.stopAll();
+    expect(silenceEvents(ports.events)).toEqual([]);
+  });
+
+  it('emits nothing at all during warm-up replay, silence checks included', async () => {
+    const ports = memoryPorts();
+    const router = createFlightRouter({ ports, metrics: createMetrics(), airports });
+    // Without partitions (one clock) a's gap looks like a silence: still nothing may be emitted.
+    for (const { envs } of catchUp()) {
+      for (const e of envs) router.dispatch(e, { replay: true });
+      await router.drain();
+    }
+    await router.stopAll();
+    expect(ports.events).toEqual([]);
+  });
+
+  it('a real 200 s silence inside one batch is found where it happened', async () => {
+    const ports = memoryPorts();
+    const router = createFlightRouter({ ports, metrics: createMetrics(), airports });
+    const fa = a().filter((e, _, all) => e.ts - all[0]!.ts < 100_000 || e.ts - all[0]!.ts > 300_000);
+    for (const e of [...fa, ...b()].sort((p, q) => p.ts - q.ts)) router.dispatch(e, { partition: 0 });
+    await router.drain();
+    await router.stopAll();
+    expect(silenceEvents(ports.events)).toEqual(['aa0001:open', 'aa0001:closed']);
+  });
+});

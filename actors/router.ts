@@ -39,6 +39,12 @@ export interface FlightRouterConfig {
 export interface DispatchOptions {
   /** Warm-up history: rebuild state, emit nothing (same as setEmitting(false) for this envelope). */
   replay?: boolean;
+  /**
+   * The bus partition it came from. Each partition has its own feed clock for the silence timers:
+   * after a restart partitions are caught up one after another, so one partition's stream time
+   * says nothing about whether another's aircraft went quiet. Omitted: one clock (detect).
+   */
+  partition?: number;
 }
 
 export interface FlightRouter {
@@ -55,7 +61,7 @@ export interface FlightRouter {
   stopAll(): Promise<void>;
   /** Live actors. */
   readonly activeCount: number;
-  /** The feed clock: the latest envelope ts seen (ms), 0 before any. */
+  /** The feed clock: the latest envelope ts seen in any partition (ms), 0 before any. */
   readonly feedTsMs: number;
 }
 
@@ -64,27 +70,41 @@ interface Entry {
   icao24: string;
   ref: ReturnType<typeof spawn> | null;
   alive: boolean;
+  /** The feed clock of this aircraft's partition. */
+  clock: FeedClock;
   /**
-   * Queued envelopes: `count` of them, `done` already taken. The first sits in `one` (the usual case
+   * Queued envelopes (and silence checks, in stream order): `count` of them, `done` already taken. The first sits in `one` (the usual case
    * in live operation: no array per aircraft), the rest in `more` (only under backlog). The actor
    * takes them all per wake, so batching comes by itself under load. Tags: epoch * 2 + replay bit.
    */
-  one: FlightEnvelope | undefined;
+  one: FlightEnvelope | SilenceCheck | undefined;
   oneTag: number;
-  more: Array<FlightEnvelope | undefined> | null;
+  more: Array<FlightEnvelope | SilenceCheck | undefined> | null;
   moreTags: number[] | null;
   count: number;
   done: number;
   /** A wake message is in the actor's mailbox (or being handled). */
   scheduled: boolean;
-  /** Feed time of a pending signal_lost check, 0 when none; and its epoch tag. */
-  tickTsMs: number;
-  tickEpoch: number;
   /** Latest envelope ts dispatched (ms): the silence timer keys on it. */
   lastTsMs: number;
   inHeap: boolean;
   stopRequested: boolean;
   stopWaiters: Array<() => void> | null;
+}
+
+/** One partition's stream time, and the aircraft waiting for a silence deadline in it. */
+interface FeedClock {
+  feedTsMs: number;
+  heap: DeadlineHeap<Entry>;
+}
+
+/**
+ * A silence check queued for an aircraft: its partition's feed passed the aircraft's deadline at
+ * this point of the stream. Queued in order with the envelopes, so a backlog handed over at once
+ * sees the silence where it happened, not after the updates that ended it.
+ */
+class SilenceCheck {
+  constructor(readonly feedTsMs: number) {}
 }
 
 /** Update counts are kept in plain numbers and handed to prom-client in bulk (its inc() is ~150 ns). */
@@ -101,7 +121,15 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   const idleMs = Math.round(opts.actorIdleS * 1000);
   const system = start();
   const entries = new Map<string, Entry>();
-  const heap = new DeadlineHeap<Entry>();
+  const clocks = new Map<number, FeedClock>();
+  const clockOf = (partition: number): FeedClock => {
+    let c = clocks.get(partition);
+    if (c === undefined) {
+      c = { feedTsMs: 0, heap: new DeadlineHeap<Entry>() };
+      clocks.set(partition, c);
+    }
+    return c;
+  };
   const epochs = new EpochTracker();
   const counts = new Float64Array(GATE_RESULT.length);
   let unflushed = 0;
@@ -131,25 +159,31 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     events.length = 0;
   }
 
-  /** The actor body: everything queued for this aircraft, then a pending silence check. */
+  /** The actor body: everything queued for this aircraft (envelopes and silence checks), in order. */
   function wake(core: AircraftCore, e: Entry): AircraftCore {
     let boardDue = false;
     let oldestIngestMs = -1;
     while (e.done < e.count) {
       const k = e.done++;
-      let env: FlightEnvelope;
+      let item: FlightEnvelope | SilenceCheck;
       let tag: number;
       if (k === 0) {
-        env = e.one as FlightEnvelope;
+        item = e.one as FlightEnvelope | SilenceCheck;
         tag = e.oneTag;
         e.one = undefined;
       } else {
-        env = (e.more as FlightEnvelope[])[k - 1];
+        item = (e.more as Array<FlightEnvelope | SilenceCheck>)[k - 1];
         tag = (e.moreTags as number[])[k - 1];
-        (e.more as Array<FlightEnvelope | undefined>)[k - 1] = undefined;
+        (e.more as Array<FlightEnvelope | SilenceCheck | undefined>)[k - 1] = undefined;
       }
       epochs.done(tag >> 1); // before the work: a throw below must not leave drain() waiting
       const emit = emitting && (tag & 1) === 0;
+      if (item instanceof SilenceCheck) {
+        core.tick(item.feedTsMs);
+        if (core.events.length > 0) emitEvents(core, emit);
+        continue;
+      }
+      const env = item;
       const code = core.update(env);
       counts[code]++;
       if (code === GATE.ACCEPTED || code === GATE.RESET) {
@@ -168,13 +202,6 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     // The board keeps only the latest state per aircraft: after a batch, one Track is enough.
     if (boardDue) ports.board.upsert(core.track());
     if (oldestIngestMs >= 0) metrics.processLatency.observe(Math.max(0, now() - oldestIngestMs) / 1000);
-    if (e.tickTsMs > 0) {
-      const t = e.tickTsMs;
-      e.tickTsMs = 0;
-      epochs.done(e.tickEpoch);
-      core.tick(t);
-      if (core.events.length > 0) emitEvents(core, emitting);
-    }
     e.scheduled = false;
     if (epochs.outstanding === 0) flushCounts();
     return core;
@@ -198,7 +225,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       if (e) {
         e.scheduled = false;
         // Fresh state for this aircraft; what is still queued goes to the restarted actor.
-        if (e.done < e.count || e.tickTsMs > 0) schedule(e);
+        if (e.done < e.count) schedule(e);
       }
       if (epochs.outstanding === 0) flushCounts();
       return ctx.reset;
@@ -256,26 +283,43 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     for (let k = e.done; k < e.count; k++)
       epochs.done((k === 0 ? e.oneTag : (e.moreTags as number[])[k - 1]) >> 1);
     clearQueue(e);
-    if (e.tickTsMs > 0) {
-      e.tickTsMs = 0;
-      epochs.done(e.tickEpoch);
-    }
   }
 
-  /** Silent aircraft: only those whose deadline passed are messaged, once per silence. */
-  function fireTimers(): void {
-    while (heap.peekKey() <= feedTsMs) {
+  /** Adds an envelope or a silence check to the aircraft's queue. */
+  function enqueue(e: Entry, item: FlightEnvelope | SilenceCheck, replay: boolean): void {
+    const tag = epochs.add() * 2 + (replay ? 1 : 0);
+    if (e.count === 0) {
+      e.one = item;
+      e.oneTag = tag;
+    } else {
+      if (e.more === null || e.moreTags === null) {
+        e.more = [];
+        e.moreTags = [];
+      }
+      e.more.push(item);
+      e.moreTags.push(tag);
+    }
+    e.count++;
+  }
+
+  /**
+   * Silent aircraft of one partition: only those whose deadline its clock passed get a silence
+   * check, once per silence. `replay`: the envelope that moved the clock is warm-up history, so
+   * what the check finds is not emitted either.
+   */
+  function fireTimers(clock: FeedClock, replay: boolean): void {
+    const heap = clock.heap;
+    while (heap.peekKey() <= clock.feedTsMs) {
       const e = heap.pop() as Entry;
       e.inHeap = false;
       if (!e.alive || entries.get(e.icao24) !== e) continue;
       const due = e.lastTsMs + signalLostMs;
-      if (due > feedTsMs) {
+      if (due > clock.feedTsMs) {
         e.inHeap = true;
         heap.push(e, due);
         continue;
       }
-      if (e.tickTsMs === 0) e.tickEpoch = epochs.add();
-      e.tickTsMs = feedTsMs;
+      enqueue(e, new SilenceCheck(clock.feedTsMs), replay);
       schedule(e);
     }
   }
@@ -297,10 +341,12 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
 
   return {
     dispatch(env, options) {
+      const replay = options?.replay === true;
       let e = entries.get(env.icao24);
       if (e === undefined) {
         e = {
           icao24: env.icao24,
+          clock: clockOf(options?.partition ?? -1),
           ref: null,
           alive: false,
           one: undefined,
@@ -310,8 +356,6 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
           count: 0,
           done: 0,
           scheduled: false,
-          tickTsMs: 0,
-          tickEpoch: 0,
           lastTsMs: 0,
           inHeap: false,
           stopRequested: false,
@@ -320,28 +364,20 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
         entries.set(env.icao24, e);
       }
       if (!e.alive) spawnActor(e);
-      const tag = epochs.add() * 2 + (options?.replay ? 1 : 0);
-      if (e.count === 0) {
-        e.one = env;
-        e.oneTag = tag;
-      } else {
-        if (e.more === null || e.moreTags === null) {
-          e.more = [];
-          e.moreTags = [];
-        }
-        e.more.push(env);
-        e.moreTags.push(tag);
-      }
-      e.count++;
+      const clock = e.clock;
+      enqueue(e, env, replay);
       if (env.ts > e.lastTsMs) e.lastTsMs = env.ts;
       if (!e.inHeap) {
         e.inHeap = true;
-        heap.push(e, e.lastTsMs + signalLostMs);
+        clock.heap.push(e, e.lastTsMs + signalLostMs);
       }
       schedule(e);
-      if (env.ts > feedTsMs) {
-        feedTsMs = env.ts;
-        if (heap.peekKey() <= feedTsMs) fireTimers();
+      // A silence this envelope's time reveals for other aircraft of the partition is queued for
+      // them now, after what they already had and before anything later.
+      if (env.ts > clock.feedTsMs) {
+        clock.feedTsMs = env.ts;
+        if (env.ts > feedTsMs) feedTsMs = env.ts;
+        if (clock.heap.peekKey() <= clock.feedTsMs) fireTimers(clock, replay);
       }
     },
     drain() {

@@ -80,7 +80,7 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
     handler: {
       dispatch(envelope, meta) {
         partitions.note(meta.topic, meta.partition, envelope.icao24);
-        router.dispatch(envelope, { replay: meta.replay });
+        router.dispatch(envelope, { replay: meta.replay, partition: meta.partition });
       },
       drain: () => router.drain(),
     },
