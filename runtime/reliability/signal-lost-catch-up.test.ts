@@ -14,7 +14,9 @@ import { createMetrics } from '../metrics/metrics.ts';
  * is one clock for all partitions, so aircraft of a partition not yet caught up look silent for
  * 120 s and get a spurious signal_lost (dozens per restart with the NYC fixture, ids not
  * deterministic). During warm-up (replay: true) those ticks are even emitted, although warm-up
- * must emit nothing. A fix needs a feed clock per partition (or the minimum over the partitions
+ * must emit nothing. The other way round, a real silence inside one large batch (a partition's
+ * backlog handed at once) is missed: the silence check runs after the aircraft's queued updates,
+ * which already include the ones after the silence. A fix needs a feed clock per partition (or the minimum over the partitions
  * being consumed) and ticks that respect the replay flag.
  */
 const airports = AirportIndex.fromGeoJSON(
@@ -54,5 +56,20 @@ describe('signal_lost while partitions are caught up one after another (known bu
     }
     await router.stopAll();
     expect(ports.events).toEqual([]);
+  });
+
+  it.fails('detects a real 200 s silence that lies inside one batch', async () => {
+    const ports = memoryPorts();
+    const router = createFlightRouter({ ports, metrics: createMetrics(), airports });
+    const a = flight('aa0001', cruise(41), [{ durationS: 400 }]).filter(
+      (e, _, all) => e.ts - all[0]!.ts < 100_000 || e.ts - all[0]!.ts > 300_000,
+    );
+    const b = flight('bb0002', cruise(42), [{ durationS: 400 }]);
+    for (const e of [...a, ...b].sort((p, q) => p.ts - q.ts)) router.dispatch(e); // one partition's batch
+    await router.drain();
+    await router.stopAll();
+    expect(ports.events.filter((e) => e.type === 'signal_lost').map((e) => `${e.icao24}:${e.phase}`)).toEqual(
+      ['aa0001:open', 'aa0001:closed'],
+    );
   });
 });
