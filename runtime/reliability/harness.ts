@@ -254,16 +254,16 @@ export const anomalyRows = (url: string) =>
   query<AnomalyRow>(url, 'SELECT id, type, icao24, phase FROM anomalies ORDER BY id');
 
 /**
- * Known bug (runtime/reliability/signal-lost-catch-up.test.ts, actors/router.ts): one feed clock
+ * Was a known bug, fixed in actors/router.ts (15425b3; signal-lost-catch-up.test.ts): one feed clock
  * for all partitions makes aircraft of a partition that lags the others look silent, so spurious
  * signal_lost events appear whenever partitions are consumed unevenly (a restart's catch-up, a
  * slow batch; a 150x replay turns a 1 s skew into 150 s of stream time), and a real silence
  * inside one large catch-up batch is missed. While it stands the checks below count spurious
  * signal_lost rows instead of failing, and report the labelled signal_lost (found under its id,
- * under another started_at, or missed) without failing on it. Set to false once the router is
- * fixed: every check becomes exact.
+ * under another started_at, or missed) without failing on it. False now: every check is exact
+ * (set it back only to tolerate a regression knowingly).
  */
-export const KNOWN_SIGNAL_LOST_CATCH_UP_BUG = true;
+export const KNOWN_SIGNAL_LOST_CATCH_UP_BUG = false;
 
 export interface AnomalyCheck {
   expected: number;
