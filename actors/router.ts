@@ -185,7 +185,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       }
       const env = item;
       const code = core.update(env);
-      counts[code]++;
+      // Warm-up replays were counted when they first came through: count live envelopes only.
+      if ((tag & 1) === 0) counts[code]++;
       if (code === GATE.ACCEPTED || code === GATE.RESET) {
         if (emit) {
           if (wantHistory) ports.history.write(core.historyRow(env));

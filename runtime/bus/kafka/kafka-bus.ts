@@ -34,6 +34,9 @@ export interface KafkaBusOptions {
   };
 }
 
+/** kafkajs retry for the client and consumers: backoff up to 5 s, about two minutes in all. */
+const CLIENT_RETRY = { initialRetryTime: 100, maxRetryTime: 5_000, retries: 30 };
+
 /** Most value bytes per produce request (see publish). */
 const MAX_SEND_BYTES = 768 * 1024;
 /** Per-record framing in a v2 record batch, roughly (varints, headers count, attributes). */
@@ -100,6 +103,7 @@ class KafkaConsumerHandle implements BusConsumer {
   constructor(
     private readonly consumer: Consumer,
     private readonly options: ConsumeOptions,
+    private readonly heartbeatEveryMs: number,
   ) {
     this.done = new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
@@ -174,10 +178,23 @@ class KafkaConsumerHandle implements BusConsumer {
           timestampMs: Number(m.timestamp),
         }),
       );
-      await this.options.eachBatch(
-        { topic, partition, messages, highWatermark: Number(batch.highWatermark), isStale: stale },
-        this,
-      );
+      // The handler may wait long (commits wait for the sinks: a database outage, a full commit
+      // queue). Heartbeats go on meanwhile, or the group would evict this live member.
+      let rebalancing = false;
+      const beat = setInterval(() => {
+        heartbeat().catch((e) => {
+          if (isRebalancing(e)) rebalancing = true;
+        });
+      }, this.heartbeatEveryMs);
+      try {
+        await this.options.eachBatch(
+          { topic, partition, messages, highWatermark: Number(batch.highWatermark), isStale: stale },
+          this,
+        );
+      } finally {
+        clearInterval(beat);
+      }
+      if (rebalancing) await this.prepareRevoke();
       if (!stale()) resolveOffset(batch.lastOffset());
     }
     try {
@@ -280,7 +297,8 @@ export class KafkaBus implements Bus {
       brokers: options.brokers,
       logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
       logCreator: quietRebalanceLogs,
-      retry: { initialRetryTime: 100, retries: 8 },
+      // Rides out a broker restart: ~2 minutes of reconnect attempts before an operation fails.
+      retry: CLIENT_RETRY,
     });
   }
 
@@ -332,11 +350,32 @@ export class KafkaBus implements Bus {
         });
         if (ok) created.push(s.name);
       } catch (e) {
+        const type = (e as { type?: string }).type;
         // Another process created it between listTopics and here: that is the goal anyway.
-        if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw e;
+        if (type === 'TOPIC_ALREADY_EXISTS') continue;
+        // A fresh KRaft broker can answer the leader wait before its metadata knows the new topic.
+        if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw e;
+        await this.untilTopicHasLeaders(admin, s.name);
+        created.push(s.name);
       }
     }
     return created;
+  }
+
+  /** Polls the metadata until every partition of `topic` has a leader (30 s at most). */
+  private async untilTopicHasLeaders(admin: Admin, topic: string): Promise<void> {
+    const until = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        const parts = meta.topics[0]?.partitions ?? [];
+        if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
+      } catch (e) {
+        if (Date.now() > until) throw e;
+      }
+      if (Date.now() > until) throw new Error(`topic ${topic}: no leaders after 30 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   async describeTopic(name: string): Promise<TopicDescription | null> {
@@ -392,9 +431,9 @@ export class KafkaBus implements Bus {
       maxBytes: c.maxBytes,
       maxBytesPerPartition: c.maxBytesPerPartition,
       maxWaitTimeInMs: c.maxWaitTimeMs,
-      retry: { initialRetryTime: 100, retries: 8 },
+      retry: CLIENT_RETRY,
     });
-    const handle = new KafkaConsumerHandle(consumer, options);
+    const handle = new KafkaConsumerHandle(consumer, options, c.heartbeatIntervalMs);
     this.consumers.add(handle);
     handle.done.then(
       () => this.consumers.delete(handle),
