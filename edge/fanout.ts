@@ -88,6 +88,13 @@ export class Fanout<S> {
     this.subscribe(s, bbox);
   }
 
+  /** Server shutdown: closes every socket with 1001 (going away), so clients reconnect elsewhere. */
+  closeAll(reason = 'server shutting down'): number {
+    const sockets = [...this.clients.keys()];
+    for (const s of sockets) this.transport.close(s, 1001, reason);
+    return sockets.length;
+  }
+
   close(s: S): void {
     if (!this.clients.delete(s)) return;
     this.groups.leave(s);

@@ -434,6 +434,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     tick,
     close: async () => {
       if (timer !== null) clearInterval(timer);
+      fanout.closeAll();
       uWS.us_listen_socket_close(listenSocket);
       (app as unknown as { close?: () => void }).close?.();
     },
