@@ -7,6 +7,9 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { CommitQueue } from './commit-queue.ts';
 
 /** Where a dispatched envelope came from. `replay`: warm-up history, rebuild state but emit nothing. */
+/** How often bus_lag is refreshed from the watermarks while consumption is paused. */
+const LAG_REFRESH_MS = 1_000;
+
 export interface DispatchMeta {
   topic: string;
   partition: number;
@@ -170,14 +173,38 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
   function pauseUntilDrained(consumer: BusConsumer) {
     paused = true;
     consumer.pause();
+    // No batches arrive while paused, so bus_lag would freeze at its last value: keep it true
+    // from the partitions' high watermarks (what an operator watches during a database outage).
+    const lagTimer = setInterval(() => void refreshLag(consumer).catch(() => {}), LAG_REFRESH_MS);
+    lagTimer.unref();
     const drained = options.drained?.() ?? handler.drain();
     drained.then(
       () => {
+        clearInterval(lagTimer);
         paused = false;
         consumer.resume();
       },
-      (e) => fail(consumer, e),
+      (e) => {
+        clearInterval(lagTimer);
+        fail(consumer, e);
+      },
     );
+  }
+
+  /** bus_lag of every owned partition: messages appended and not yet dispatched. */
+  async function refreshLag(consumer: BusConsumer): Promise<void> {
+    const owned = consumer.assignment().filter((tp) => tp.topic === topics.updates);
+    if (owned.length === 0) return;
+    const marks = await bus.watermarks(topics.updates);
+    for (const { partition } of owned) {
+      const high = marks.find((w) => w.partition === partition)?.high;
+      const st = state.get(tpKey(topics.updates, partition));
+      if (high === undefined || st === undefined) continue;
+      metrics.busLag.set(
+        { topic: topics.updates, partition: String(partition) },
+        Math.max(0, high - st.next),
+      );
+    }
   }
 
   async function onAssign(partitions: TopicPartition[], consumer: BusConsumer) {

@@ -156,9 +156,10 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       const drainedGate = new Promise<void>((r) => {
         drained = r;
       });
+      const metrics = createMetrics();
       const pipeline = await startIngestPipeline({
         bus,
-        metrics: createMetrics(),
+        metrics,
         groupId: group,
         topics: { updates, dlq },
         handler,
@@ -171,6 +172,13 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       await bus.publish(updates, envelopes(5, 5));
       await new Promise((r) => setTimeout(r, 1000));
       expect(handler.got.length).toBe(5);
+      // While paused, bus_lag still tells the backlog (refreshed from the watermarks).
+      const lag = async () =>
+        (await metrics.registry.getSingleMetric('skysentinel_bus_lag')!.get()).values.reduce(
+          (n, v) => n + v.value,
+          0,
+        );
+      await waitFor('bus_lag to show the 5 waiting', async () => (await lag()) === 5);
       saturated = false;
       drained();
       await waitFor('the rest after drained', () => handler.got.length >= 10);
