@@ -178,6 +178,18 @@ describe('FlightRouter', () => {
     await router.stopAll();
     expect(router.activeCount).toBe(0);
   });
+
+  it('stopPartitions stops the actors of the revoked partitions only', async () => {
+    const { router } = setup();
+    const ids = ['ae0001', 'ae0002', 'ae0003'];
+    ids.forEach((id, partition) => {
+      router.dispatch(flight(id, cruise(41), [{ durationS: 5 }])[0], { partition });
+    });
+    await router.drain();
+    await router.stopPartitions([0, 2]);
+    expect(router.activeCount).toBe(1);
+    await router.stopAll();
+  });
 });
 
 // Found by the reliability tests (runtime/reliability/): after a restart the pipeline catches up

@@ -55,8 +55,10 @@ export interface FlightRouter {
   /** Off: actors rebuild state from replayed history but emit nothing to the ports. */
   setEmitting(on: boolean): void;
   readonly emitting: boolean;
-  /** Stops these aircraft's actors (partition revoked); their queued envelopes are dropped. */
+  /** Stops these aircraft's actors; their queued envelopes are dropped. */
   stopAircraft(icao24s: Iterable<string>): Promise<void>;
+  /** Stops the actors of every aircraft dispatched from these partitions (partitions revoked). */
+  stopPartitions(partitions: Iterable<number>): Promise<void>;
   /** Stops every actor (shutdown). The router may be used again afterwards (actors respawn). */
   stopAll(): Promise<void>;
   /** Live actors. */
@@ -94,6 +96,8 @@ interface Entry {
 
 /** One partition's stream time, and the aircraft waiting for a silence deadline in it. */
 interface FeedClock {
+  /** The bus partition (-1 when the caller gives none). */
+  partition: number;
   feedTsMs: number;
   heap: DeadlineHeap<Entry>;
 }
@@ -125,7 +129,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   const clockOf = (partition: number): FeedClock => {
     let c = clocks.get(partition);
     if (c === undefined) {
-      c = { feedTsMs: 0, heap: new DeadlineHeap<Entry>() };
+      c = { partition, feedTsMs: 0, heap: new DeadlineHeap<Entry>() };
       clocks.set(partition, c);
     }
     return c;
@@ -396,6 +400,13 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
         const e = entries.get(id);
         if (e) list.push(e);
       }
+      return stopEntries(list);
+    },
+    stopPartitions(partitions) {
+      const revoked = new Set(partitions);
+      const list: Entry[] = [];
+      for (const e of entries.values()) if (revoked.has(e.clock.partition)) list.push(e);
+      for (const p of revoked) clocks.delete(p);
       return stopEntries(list);
     },
     stopAll() {

@@ -9,7 +9,6 @@ import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { type IngestPipeline, startIngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { BusAnomalySink, fanoutAnomalySink } from './bus-anomaly-sink.ts';
-import { PartitionIndex } from './partition-index.ts';
 import type { ShutdownStep } from './shutdown.ts';
 
 export interface ProcessorOptions {
@@ -70,7 +69,6 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
     onCrash: (icao24, err) =>
       log.error({ icao24, err: String(err) }, 'actor crashed; restarted with fresh state'),
   });
-  const partitions = new PartitionIndex();
   let saturated = false;
   const pipeline = await startIngestPipeline({
     bus,
@@ -79,7 +77,6 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
     topics: { updates: config.TOPIC_UPDATES, dlq: config.TOPIC_DLQ },
     handler: {
       dispatch(envelope, meta) {
-        partitions.note(meta.topic, meta.partition, envelope.icao24);
         router.dispatch(envelope, { replay: meta.replay, partition: meta.partition });
       },
       drain: () => router.drain(),
@@ -94,9 +91,12 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
     warmupMs: config.WARMUP_S * 1000,
     onAssign: (tps) => log.info({ partitions: tps.map((t) => t.partition) }, 'partitions assigned'),
     onRevoke: async (tps) => {
-      const aircraft = partitions.take(tps);
-      await router.stopAircraft(aircraft);
-      log.info({ partitions: tps.map((t) => t.partition), actors: aircraft.length }, 'partitions revoked');
+      const before = router.activeCount;
+      await router.stopPartitions(tps.map((t) => t.partition));
+      log.info(
+        { partitions: tps.map((t) => t.partition), actors: before - router.activeCount },
+        'partitions revoked',
+      );
     },
   });
   pipeline.done.catch((err) => {
