@@ -6,10 +6,14 @@ import { parseEnvelope } from '../contract/validate.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { CommitQueue } from './commit-queue.ts';
 
-/** Where a dispatched envelope came from. `replay`: warm-up history, rebuild state but emit nothing. */
-/** How often bus_lag is refreshed from the watermarks while consumption is paused. */
+/**
+ * How often bus_lag is refreshed from the partitions' high watermarks. Batches update it too, but
+ * none arrive while consumption is paused or a batch waits on the sinks (a database outage), and
+ * that is when an operator watches it grow.
+ */
 const LAG_REFRESH_MS = 1_000;
 
+/** Where a dispatched envelope came from. `replay`: warm-up history, rebuild state but emit nothing. */
 export interface DispatchMeta {
   topic: string;
   partition: number;
@@ -173,21 +177,13 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
   function pauseUntilDrained(consumer: BusConsumer) {
     paused = true;
     consumer.pause();
-    // No batches arrive while paused, so bus_lag would freeze at its last value: keep it true
-    // from the partitions' high watermarks (what an operator watches during a database outage).
-    const lagTimer = setInterval(() => void refreshLag(consumer).catch(() => {}), LAG_REFRESH_MS);
-    lagTimer.unref();
     const drained = options.drained?.() ?? handler.drain();
     drained.then(
       () => {
-        clearInterval(lagTimer);
         paused = false;
         consumer.resume();
       },
-      (e) => {
-        clearInterval(lagTimer);
-        fail(consumer, e);
-      },
+      (e) => fail(consumer, e),
     );
   }
 
@@ -199,7 +195,8 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
     for (const { partition } of owned) {
       const high = marks.find((w) => w.partition === partition)?.high;
       const st = state.get(tpKey(topics.updates, partition));
-      if (high === undefined || st === undefined) continue;
+      // Before its first batch a partition's position is unknown here (next is 0): leave it be.
+      if (high === undefined || st === undefined || st.next === 0) continue;
       metrics.busLag.set(
         { topic: topics.updates, partition: String(partition) },
         Math.max(0, high - st.next),
@@ -268,6 +265,12 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
   consumer.done.then(
     () => settle.resolve(),
     (e) => settle.reject(e),
+  );
+  const lagTimer = setInterval(() => void refreshLag(consumer).catch(() => {}), LAG_REFRESH_MS);
+  lagTimer.unref();
+  done.then(
+    () => clearInterval(lagTimer),
+    () => clearInterval(lagTimer),
   );
 
   return {

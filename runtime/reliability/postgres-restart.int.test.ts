@@ -1,10 +1,3 @@
-// PENDING (not run by `npm test`: the name does not end in .int.test.ts). It fails today on a
-// product bug, reported in docs/reliability.md ("Open findings"): while PostgreSQL is down the
-// pipeline's eachBatch waits on its full commit queue (durability barrier), so kafkajs sends no
-// heartbeat for longer than the 10 s session timeout, the coordinator drops the member, the next
-// commit fails with "The coordinator is not aware of this member" (non-retriable) and the
-// processor shuts down. Once fixed (heartbeat while a batch waits, or do not block eachBatch),
-// rename to postgres-restart.int.test.ts so it runs in `npm test`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaBus } from '../bus/kafka/kafka-bus.ts';
 import { createTestDatabase, type TestDatabase } from '../db/test-db.ts';
