@@ -22,8 +22,6 @@ export interface FixtureReplay {
   readonly published: () => number;
   /** published ts - recorded ts (the replay's constant shift); known after the first publish. */
   readonly shiftMs: () => number;
-  /** Publishes that failed and were sent again (only with `resendOnError`). */
-  readonly failedSends: () => number;
 }
 
 /**
@@ -36,31 +34,8 @@ export function startFixtureReplay(o: {
   speed: number;
   firstRecordedTsMs: number;
   faults?: ReplayFault[];
-  /**
-   * Send a publish again when the bus gives up on it (kafkajs does after ~25-30 s without a
-   * broker; reported in docs/reliability.md). A re-sent envelope that did arrive is an exact
-   * duplicate, which the actors drop (same ts), so the history checks stay exact.
-   */
-  resendOnError?: boolean;
 }): FixtureReplay {
-  const product = createEnvelopePublisher({ bus: o.bus, topics: o.topics });
-  let failedSends = 0;
-  const inner = {
-    get published() {
-      return product.published;
-    },
-    async publish(envelopes: FlightEnvelope[]) {
-      for (;;) {
-        try {
-          return await product.publish(envelopes);
-        } catch (e) {
-          if (!o.resendOnError) throw e;
-          failedSends++;
-          await new Promise((r) => setTimeout(r, 1_000));
-        }
-      }
-    },
-  };
+  const inner = createEnvelopePublisher({ bus: o.bus, topics: o.topics });
   const pending = [...(o.faults ?? [])];
   const running: Promise<void>[] = [];
   let shiftMs: number | null = null;
@@ -105,7 +80,6 @@ export function startFixtureReplay(o: {
   return {
     done,
     published: () => inner.published,
-    failedSends: () => failedSends,
     shiftMs: () => {
       if (shiftMs === null) throw new Error('nothing published yet');
       return shiftMs;
