@@ -253,44 +253,28 @@ export interface AnomalyRow {
 export const anomalyRows = (url: string) =>
   query<AnomalyRow>(url, 'SELECT id, type, icao24, phase FROM anomalies ORDER BY id');
 
-/**
- * Was a known bug, fixed in actors/router.ts (15425b3; signal-lost-catch-up.test.ts): one feed clock
- * for all partitions makes aircraft of a partition that lags the others look silent, so spurious
- * signal_lost events appear whenever partitions are consumed unevenly (a restart's catch-up, a
- * slow batch; a 150x replay turns a 1 s skew into 150 s of stream time), and a real silence
- * inside one large catch-up batch is missed. While it stands the checks below count spurious
- * signal_lost rows instead of failing, and report the labelled signal_lost (found under its id,
- * under another started_at, or missed) without failing on it. False now: every check is exact
- * (set it back only to tolerate a regression knowingly).
- */
-export const KNOWN_SIGNAL_LOST_CATCH_UP_BUG = false;
-
 export interface AnomalyCheck {
   expected: number;
   /** Expected anomalies stored (ids are the primary key, so each at most once). */
   found: number;
   missing: string[];
-  /** Stored rows that are not expected (signal_lost aside while the known bug stands). */
+  /** Stored rows that are not expected. */
   unexpected: string[];
-  /** Unexpected signal_lost rows: the known catch-up bug. */
-  spuriousSignalLost: number;
-  /** Labelled signal_lost ids not stored under their id (tolerated while the known bug stands). */
-  signalLostOff: string[];
 }
 
-/** The anomalies table against the expected ids (see fixture.ts expectedAnomalyIds). */
+/**
+ * The anomalies table against the expected ids (see fixture.ts expectedAnomalyIds). Exact,
+ * signal_lost included: the actors keep a feed clock per partition (signal-lost-catch-up.test.ts),
+ * so uneven catch-up across partitions makes no spurious silences.
+ */
 export function checkAnomalies(rows: AnomalyRow[], expectedIds: string[]): AnomalyCheck {
   const ids = new Set(rows.map((r) => r.id));
   const want = new Set(expectedIds);
-  const tolerant = (id: string) => KNOWN_SIGNAL_LOST_CATCH_UP_BUG && id.startsWith('signal_lost:');
-  const extra = rows.filter((r) => !want.has(r.id));
   return {
     expected: expectedIds.length,
     found: expectedIds.filter((id) => ids.has(id)).length,
-    missing: expectedIds.filter((id) => !ids.has(id) && !tolerant(id)),
-    unexpected: extra.filter((r) => !tolerant(r.id)).map((r) => r.id),
-    spuriousSignalLost: extra.filter((r) => tolerant(r.id)).length,
-    signalLostOff: expectedIds.filter((id) => !ids.has(id) && tolerant(id)),
+    missing: expectedIds.filter((id) => !ids.has(id)),
+    unexpected: rows.filter((r) => !want.has(r.id)).map((r) => r.id),
   };
 }
 

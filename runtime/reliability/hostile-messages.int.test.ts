@@ -1,25 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { KafkaBus } from '../bus/kafka/kafka-bus.ts';
 import { DLQ_RAW_MAX_CHARS, type DlqRecord } from '../contract/dlq.ts';
-import { createTestDatabase, type TestDatabase } from '../db/test-db.ts';
-import type { CliProcess } from '../testing/cli-process.ts';
 import { hostileMessages } from '../testing/hostile-messages.ts';
-import { expectedAnomalyIds, fixtureExpectations } from './fixture.ts';
+import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import {
-  anomalyRows,
-  checkAnomalies,
-  checkHistory,
-  createTopicsSettled,
-  KNOWN_SIGNAL_LOST_CATCH_UP_BUG,
-  readTopic,
-  scrapeMetrics,
-  startProcessorCli,
-  testBus,
-  uniqueNames,
-  untilAssigned,
-  untilCaughtUp,
-} from './harness.ts';
+import { readTopic, scrapeMetrics, untilAssigned, untilCaughtUp } from './harness.ts';
 import { recordFigures, today } from './report.ts';
 
 // Fault 4: 10,000 malformed and hostile messages (fuzzed and cut JSON, wrong types, NaN, huge
@@ -36,25 +20,17 @@ if (!brokers || !process.env.DATABASE_URL) {
   );
 }
 
-let db: TestDatabase | null = null;
-let bus: KafkaBus | null = null;
-let proc: CliProcess | null = null;
-afterAll(async () => {
-  await proc?.stop(5_000).catch(() => {});
-  await bus?.close().catch(() => {});
-  await db?.drop().catch(() => {});
-});
+let world: FaultWorld | null = null;
+afterAll(async () => world?.close());
 
 describe('10,000 hostile messages mixed into flights.updates', () => {
   it('no crash; each counted invalid and dead-lettered with a reason; valid traffic unaffected', {
     timeout: 300_000,
   }, async () => {
-    const x = await fixtureExpectations();
-    db = await createTestDatabase('rel_hostile');
-    const names = uniqueNames('hostile');
-    bus = testBus(brokers);
-    await createTopicsSettled(bus, names);
-    proc = startProcessorCli({ brokers, databaseUrl: db.url, names, httpPort: PORT });
+    const w = await openFaultWorld({ label: 'hostile', brokers });
+    world = w;
+    const { x, names, bus } = w;
+    const proc = w.startProcessor(PORT);
     await untilAssigned(proc);
 
     const hostile = hostileMessages(HOSTILE);
@@ -65,7 +41,7 @@ describe('10,000 hostile messages mixed into flights.updates', () => {
     const publishHostile = async () => {
       // In slices (some are 200 KB), spread over the partitions by key, between valid batches.
       for (let i = 0; i < hostile.length; i += 100) {
-        await bus!.publish(
+        await bus.publish(
           names.topics.updates,
           hostile.slice(i, i + 100).map((value, j) => ({ key: `hostile-${(i + j) % 61}`, value })),
         );
@@ -101,14 +77,7 @@ describe('10,000 hostile messages mixed into flights.updates', () => {
       reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
 
-    const shiftMs = replay.shiftMs();
-    const history = await checkHistory(db.url, x, shiftMs);
-    expect(history).toEqual({ rows: x.accepted, duplicateKeys: 0, missing: 0, unexpected: 0 });
-    const expectedIds = expectedAnomalyIds(x, shiftMs);
-    const anomalies = checkAnomalies(await anomalyRows(db.url), expectedIds);
-    expect(anomalies).toMatchObject({ missing: [], unexpected: [] });
-    if (!KNOWN_SIGNAL_LOST_CATCH_UP_BUG)
-      expect(anomalies).toMatchObject({ found: expectedIds.length, spuriousSignalLost: 0 });
+    const outcome = await expectExactOutcome(w, replay.shiftMs());
     expect(Object.prototype).not.toHaveProperty('polluted');
 
     expect(await proc.stop(15_000), proc.output()).toBe(0);
@@ -117,13 +86,9 @@ describe('10,000 hostile messages mixed into flights.updates', () => {
       test: 'hostile-messages',
       fault: `${HOSTILE.toLocaleString('en-US')} hostile messages (${(hostileBytes / 1e6).toFixed(0)} MB) mixed into the replay (150x)`,
       published: result.published + HOSTILE,
-      accepted: x.accepted,
-      historyRows: history.rows,
-      duplicates: history.duplicateKeys,
-      anomaliesExpected: expectedIds.length,
-      anomaliesFound: anomalies.found,
+      ...outcomeFigures(w, outcome),
       recoveryS: null,
-      notes: `invalid counted ${metrics.invalid.toLocaleString('en-US')}, DLQ records ${dead.length.toLocaleString('en-US')} (top reasons: ${top.map(([r, c]) => `${r} ${c}`).join(', ')}); no crash; ${KNOWN_SIGNAL_LOST_CATCH_UP_BUG ? `${anomalies.spuriousSignalLost} spurious signal_lost (tolerated)` : 'anomaly ids exact'}`,
+      notes: `invalid counted ${metrics.invalid.toLocaleString('en-US')}, DLQ records ${dead.length.toLocaleString('en-US')} (top reasons: ${top.map(([r, c]) => `${r} ${c}`).join(', ')}); no crash; anomaly ids exact`,
       date: today(),
     });
   });

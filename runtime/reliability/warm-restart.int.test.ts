@@ -1,25 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { KafkaBus } from '../bus/kafka/kafka-bus.ts';
 import type { AnomalyEvent } from '../contract/anomaly.ts';
 import { parseEnvelope } from '../contract/validate.ts';
-import { createTestDatabase, type TestDatabase } from '../db/test-db.ts';
 import type { CliProcess } from '../testing/cli-process.ts';
-import { expectedAnomalyIds, FIXTURE_FILE, fixtureExpectations } from './fixture.ts';
+import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
+import { FIXTURE_FILE } from './fixture.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import {
-  anomalyRows,
-  checkAnomalies,
-  checkHistory,
-  createTopicsSettled,
-  KNOWN_SIGNAL_LOST_CATCH_UP_BUG,
-  readTopic,
-  startProcessorCli,
-  testBus,
-  uniqueNames,
-  untilAssigned,
-  untilCaughtUp,
-} from './harness.ts';
+import { readTopic, untilAssigned, untilCaughtUp } from './harness.ts';
 import { recordFigures, today } from './report.ts';
 
 // Fault 5: a go-around that spans a processor restart. The replay stops right after JBU1127's
@@ -55,14 +42,8 @@ function cutAfterLowestPoint(labelFromTs: number): number {
   return lowest.ts + 1;
 }
 
-let db: TestDatabase | null = null;
-let bus: KafkaBus | null = null;
-const procs: CliProcess[] = [];
-afterAll(async () => {
-  for (const p of procs) await p.stop(5_000).catch(() => {});
-  await bus?.close().catch(() => {});
-  await db?.drop().catch(() => {});
-});
+let world: FaultWorld | null = null;
+afterAll(async () => world?.close());
 
 const goArounds = (events: AnomalyEvent[]) =>
   events.filter((e) => e.type === 'go_around' && e.icao24 === AIRCRAFT);
@@ -71,20 +52,17 @@ describe('warm restart in the middle of a go-around', () => {
   it('the go-around is still reported exactly once, with its deterministic id', {
     timeout: 300_000,
   }, async () => {
-    const x = await fixtureExpectations();
+    const w = await openFaultWorld({ label: 'warm', brokers });
+    world = w;
+    const { x, names, bus } = w;
     const label = x.labels.anomalies.find(
       (a) => a.type === 'go_around' && a.icao24 === AIRCRAFT,
     ) as unknown as {
       from_ts: number;
     };
     const cutTs = cutAfterLowestPoint(label.from_ts);
-    db = await createTestDatabase('rel_warm');
-    const names = uniqueNames('warm');
-    bus = testBus(brokers);
-    await createTopicsSettled(bus, names);
-    const spec = { brokers, databaseUrl: db.url, names, httpPort: PORT, env: { WARMUP_S: String(WARMUP_S) } };
-    const first = startProcessorCli(spec);
-    procs.push(first);
+    const env = { WARMUP_S: String(WARMUP_S) };
+    const first = w.startProcessor(PORT, env);
     await untilAssigned(first);
 
     const startedAtMs = Date.now();
@@ -102,14 +80,13 @@ describe('warm restart in the middle of a go-around', () => {
           run: async () => {
             const t0 = Date.now();
             at.publishedAtCut = replay.published();
-            await untilCaughtUp(bus!, names.group, names.topics.updates, 60_000, [first]);
-            const before = (await readTopic(bus!, names.topics.anomalies)).map(
+            await untilCaughtUp(bus, names.group, names.topics.updates, 60_000, [first]);
+            const before = (await readTopic(bus, names.topics.anomalies)).map(
               (m) => JSON.parse(String(m.value)) as AnomalyEvent,
             );
             at.eventsBefore = goArounds(before).length;
             expect(await first.stop(15_000), first.output()).toBe(0); // SIGTERM: drain, commit, leave
-            second = startProcessorCli(spec);
-            procs.push(second);
+            second = w.startProcessor(PORT, env);
             await untilAssigned(second);
             at.restartMs = Date.now();
             at.pauseMs = at.restartMs - t0;
@@ -129,31 +106,19 @@ describe('warm restart in the middle of a go-around', () => {
       (m) => JSON.parse(String(m.value)) as AnomalyEvent,
     );
     expect(goArounds(events).map((e) => e.id)).toEqual([expectedId]);
-    const rows = await anomalyRows(db.url);
-    expect(rows.filter((r) => r.type === 'go_around' && r.icao24 === AIRCRAFT).map((r) => r.id)).toEqual([
-      expectedId,
-    ]);
-
-    const history = await checkHistory(db.url, x, shiftMs);
-    expect(history).toEqual({ rows: x.accepted, duplicateKeys: 0, missing: 0, unexpected: 0 });
-    const expectedIds = expectedAnomalyIds(x, shiftMs);
-    const anomalies = checkAnomalies(rows, expectedIds);
-    expect(anomalies).toMatchObject({ missing: [], unexpected: [] });
-    if (!KNOWN_SIGNAL_LOST_CATCH_UP_BUG)
-      expect(anomalies).toMatchObject({ found: expectedIds.length, spuriousSignalLost: 0 });
+    const outcome = await expectExactOutcome(w, shiftMs);
+    expect(
+      outcome.rows.filter((r) => r.type === 'go_around' && r.icao24 === AIRCRAFT).map((r) => r.id),
+    ).toEqual([expectedId]);
 
     expect(await second!.stop(15_000), second!.output()).toBe(0);
     recordFigures({
       test: 'warm-restart',
       fault: `SIGTERM + restart right after ${AIRCRAFT}'s lowest point on its KJFK approach (${at.publishedAtCut.toLocaleString('en-US')} published, replay ${SPEED}x, WARMUP_S ${WARMUP_S})`,
       published: result.published,
-      accepted: x.accepted,
-      historyRows: history.rows,
-      duplicates: history.duplicateKeys,
-      anomaliesExpected: expectedIds.length,
-      anomaliesFound: anomalies.found,
+      ...outcomeFigures(w, outcome),
       recoveryS: at.pauseMs / 1000,
-      notes: `go_around of ${AIRCRAFT}: 0 events before the restart, ${goArounds(events).length} after (topic), 1 row, id as uninterrupted; recovery = stop + start + join; ${KNOWN_SIGNAL_LOST_CATCH_UP_BUG ? `${anomalies.spuriousSignalLost} spurious signal_lost (tolerated)` : 'anomaly ids exact'}`,
+      notes: `go_around of ${AIRCRAFT}: 0 events before the restart, ${goArounds(events).length} after (topic), 1 row, id as uninterrupted; recovery = stop + start + join; anomaly ids exact`,
       date: today(),
     });
   });
