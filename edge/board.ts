@@ -12,6 +12,10 @@ interface Entry {
   trail: Trail;
   /** Whether a tick has announced this aircraft (so its removal must be announced too). */
   published: boolean;
+  /** The Track as the last tick announced it (what every subscriber holding it has). */
+  sent: Track | null;
+  /** The Track as the tick before that announced it (what a compact delta patches). */
+  base: Track | null;
 }
 
 export interface TrackBoardOptions {
@@ -59,7 +63,16 @@ export class TrackBoard implements TrackBoardPort {
     if (prev === undefined) {
       const trail = new Trail(this.trailLimits);
       trail.push(track.ts, track.lat, track.lon, track.alt_m);
-      this.entries.set(track.icao24, { track, own, json: null, seenMs: this.now(), trail, published: false });
+      this.entries.set(track.icao24, {
+        track,
+        own,
+        json: null,
+        seenMs: this.now(),
+        trail,
+        published: false,
+        sent: null,
+        base: null,
+      });
     } else {
       prev.trail.push(track.ts, track.lat, track.lon, track.alt_m);
       prev.track = track;
@@ -90,7 +103,12 @@ export class TrackBoard implements TrackBoardPort {
 
   takeChanges(): BoardChanges {
     const upserts = [...this.dirty];
-    for (const icao24 of upserts) (this.entries.get(icao24) as Entry).published = true;
+    for (const icao24 of upserts) {
+      const entry = this.entries.get(icao24) as Entry;
+      entry.published = true;
+      entry.base = entry.sent;
+      entry.sent = entry.track;
+    }
     const removes = [...this.removed];
     this.dirty.clear();
     this.removed.clear();
@@ -106,6 +124,14 @@ export class TrackBoard implements TrackBoardPort {
     if (entry === undefined) return undefined;
     entry.json ??= trackJson(entry.track);
     return entry.json;
+  }
+
+  /**
+   * The Track as the last `takeChanges()` announced it, and the one before (null when that
+   * tick did not know the aircraft): the compact encoding sends what changed between them.
+   */
+  announced(icao24: string): { sent: Track | null; base: Track | null } | undefined {
+    return this.entries.get(icao24);
   }
 
   isPublished(icao24: string): boolean {

@@ -4,7 +4,7 @@ import { AnomalyLog } from './anomaly-log.ts';
 import { checkBbox } from './bbox.ts';
 import type { TrackBoard } from './board.ts';
 import { anomalyFrame, errorFrame, helloFrame } from './frames.ts';
-import { type Group, SubscriptionGroups, TooManyGroupsError } from './groups.ts';
+import { type Encoding, type Group, SubscriptionGroups, TooManyGroupsError } from './groups.ts';
 
 /**
  * How the fan-out reaches sockets. The uWS edge maps groups to uWS topics (one publish per
@@ -14,10 +14,11 @@ import { type Group, SubscriptionGroups, TooManyGroupsError } from './groups.ts'
 export interface Transport<S> {
   buffered(s: S): number;
   send(s: S, data: Buffer): void;
-  subscribe(s: S, group: Group<S>): void;
-  unsubscribe(s: S, group: Group<S>): void;
-  /** Sends to every subscribed (not lagging) socket of the group; returns bytes handed over. */
-  publish(group: Group<S>, data: Buffer): number;
+  /** A group has a topic per encoding (Group.topicFor). */
+  subscribe(s: S, topic: string): void;
+  unsubscribe(s: S, topic: string): void;
+  /** Sends to every subscribed (not lagging) socket of the topic; returns bytes handed over. */
+  publish(topic: string, data: Buffer): number;
   /** Sends an anomaly frame to every socket. */
   broadcast(data: Buffer): number;
   close(s: S, code: number, reason: string): void;
@@ -40,6 +41,7 @@ export const MESSAGE_BURST = 20;
 export const MESSAGES_PER_S = 10;
 
 interface ClientState {
+  encoding: Encoding;
   lagging: boolean;
   tokens: number;
   refilledMs: number;
@@ -79,12 +81,15 @@ export class Fanout<S> {
     return this.clients.size;
   }
 
-  /** A new socket: hello, then the snapshot of `bbox` (the world unless the URL named a box). */
-  open(s: S, bbox: BBox | null = null): void {
+  /**
+   * A new socket: hello, then the snapshot of `bbox` (the world unless the URL named a box), in
+   * the encoding the URL asked for (JSON unless `?encoding=compact`).
+   */
+  open(s: S, bbox: BBox | null = null, encoding: Encoding = 'json'): void {
     const nowMs = this.options.now();
-    this.clients.set(s, { lagging: false, tokens: MESSAGE_BURST, refilledMs: nowMs });
+    this.clients.set(s, { encoding, lagging: false, tokens: MESSAGE_BURST, refilledMs: nowMs });
     this.options.metrics.wsClients.set(this.clients.size);
-    this.sendText(s, helloFrame(this.options.tickHz, nowMs));
+    this.sendText(s, helloFrame(this.options.tickHz, nowMs, encoding));
     this.subscribe(s, bbox);
   }
 
@@ -158,13 +163,13 @@ export class Fanout<S> {
     let skipped = 0;
     for (const g of this.groups.all()) {
       const published = publishing.has(g);
-      for (const s of g.subscribers) {
+      for (const [s, encoding] of g.subscribers) {
         const state = this.clients.get(s) as ClientState;
         if (state.lagging) {
           if (published) skipped += 1;
         } else if (this.transport.buffered(s) > this.limits.softBytes) {
           state.lagging = true;
-          this.transport.unsubscribe(s, g);
+          this.transport.unsubscribe(s, g.topicFor(encoding));
           if (published) skipped += 1;
         }
       }
@@ -172,7 +177,8 @@ export class Fanout<S> {
     let bytes = 0;
     let upserts = 0;
     for (const f of frames) {
-      bytes += this.transport.publish(f.group, Buffer.from(f.frame));
+      if (f.json !== null) bytes += this.transport.publish(f.group.topic, Buffer.from(f.json));
+      if (f.compact !== null) bytes += this.transport.publish(f.group.compactTopic, Buffer.from(f.compact));
       upserts += f.upserts;
     }
     // After publishing, so a snapshot includes this tick and its seq is the group's latest.
@@ -190,35 +196,41 @@ export class Fanout<S> {
     const before = this.groups.groupOf(s);
     let group: Group<S>;
     try {
-      group = this.groups.join(s, bbox);
+      group = this.groups.join(s, bbox, state.encoding);
     } catch (err) {
       if (!(err instanceof TooManyGroupsError)) throw err;
       this.sendText(s, errorFrame(err.message));
       return;
     }
-    if (before !== undefined && before !== group && !state.lagging) this.transport.unsubscribe(s, before);
+    const topic = group.topicFor(state.encoding);
+    if (before !== undefined && before !== group && !state.lagging)
+      this.transport.unsubscribe(s, before.topicFor(state.encoding));
     // A skipping socket gets its snapshot when it drains, not on top of its backlog.
     if (state.lagging) return;
-    this.sendSnapshot(s, group);
-    if (before !== group) this.transport.subscribe(s, group);
+    this.sendSnapshot(s, group, state.encoding);
+    if (before !== group) this.transport.subscribe(s, topic);
   }
 
   private resync(s: S): void {
     const state = this.clients.get(s) as ClientState;
     const group = this.groups.groupOf(s);
-    if (group !== undefined && !state.lagging) this.sendSnapshot(s, group);
+    if (group !== undefined && !state.lagging) this.sendSnapshot(s, group, state.encoding);
   }
 
   private resume(s: S, state: ClientState): void {
     const group = this.groups.groupOf(s);
     if (group === undefined) return;
     state.lagging = false;
-    this.sendSnapshot(s, group);
-    this.transport.subscribe(s, group);
+    this.sendSnapshot(s, group, state.encoding);
+    this.transport.subscribe(s, group.topicFor(state.encoding));
   }
 
-  private sendSnapshot(s: S, group: Group<S>): void {
-    this.sendText(s, this.groups.snapshot(group, this.options.now()));
+  private sendSnapshot(s: S, group: Group<S>, encoding: Encoding): void {
+    const nowMs = this.options.now();
+    this.sendText(
+      s,
+      encoding === 'compact' ? this.groups.compactSnapshot(group, nowMs) : this.groups.snapshot(group, nowMs),
+    );
   }
 
   private sendText(s: S, text: string): void {

@@ -5,10 +5,17 @@ import { type AnomalyEvent, WS_PROTOCOL_VERSION } from '../runtime/contract/inde
  * each Track's JSON is made once per change (see TrackBoard.json) and each frame once per
  * subscription group, then the same string goes to every socket of the group.
  */
-export function helloFrame(tickHz: number, serverTimeMs: number): string {
-  return `{"type":"hello","protocol":${WS_PROTOCOL_VERSION},"tick_hz":${tickHz},"server_time":${serverTimeMs}}`;
+/** `encoding` is named only when the client asked for compact rows (the JSON hello is unchanged). */
+export function helloFrame(
+  tickHz: number,
+  serverTimeMs: number,
+  encoding: 'json' | 'compact' = 'json',
+): string {
+  const enc = encoding === 'json' ? '' : `,"encoding":"${encoding}"`;
+  return `{"type":"hello","protocol":${WS_PROTOCOL_VERSION},"tick_hz":${tickHz},"server_time":${serverTimeMs}${enc}}`;
 }
 
+/** Track JSON objects, or compact rows (compact.ts): the envelope is the same. */
 export function snapshotFrame(seq: number, tsMs: number, trackJsons: readonly string[]): string {
   return `{"type":"snapshot","seq":${seq},"ts":${tsMs},"flights":[${trackJsons.join(',')}]}`;
 }

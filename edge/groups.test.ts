@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { BBox, Track } from '../runtime/contract/index.ts';
 import { bboxContains } from './bbox.ts';
 import { TrackBoard } from './board.ts';
-import { SubscriptionGroups, TooManyGroupsError } from './groups.ts';
-import { FlightMirror } from './mirror.ts';
+import { type Group, SubscriptionGroups, TooManyGroupsError } from './groups.ts';
+import { CompactMirror, FlightMirror } from './mirror.ts';
 import { icaoOf, makeTrack } from './test-tracks.ts';
 
 const BOXES: (BBox | null)[] = [
@@ -32,7 +32,7 @@ describe('SubscriptionGroups', () => {
     board.upsert(makeTrack(icaoOf(2), { lon: 50, lat: 0 }));
     const frames = groups.tick(board.takeChanges(), 5);
     expect(frames).toHaveLength(1);
-    const f = JSON.parse(frames[0].frame);
+    const f = JSON.parse(frames[0].json as string);
     expect(f).toMatchObject({ type: 'delta', seq: 1, ts: 5, removes: [] });
     expect(f.upserts.map((t: Track) => t.icao24)).toEqual([icaoOf(1)]);
   });
@@ -44,7 +44,7 @@ describe('SubscriptionGroups', () => {
     groups.tick(board.takeChanges(), 1);
     board.upsert(makeTrack(icaoOf(1), { lon: 20, lat: 0, ts: 2 }));
     const [frame] = groups.tick(board.takeChanges(), 2);
-    expect(JSON.parse(frame.frame)).toMatchObject({ seq: 2, upserts: [], removes: [icaoOf(1)] });
+    expect(JSON.parse(frame.json as string)).toMatchObject({ seq: 2, upserts: [], removes: [icaoOf(1)] });
     board.upsert(makeTrack(icaoOf(1), { lon: 30, lat: 0, ts: 3 }));
     expect(groups.tick(board.takeChanges(), 3)).toEqual([]);
     expect(g.seq).toBe(2);
@@ -75,10 +75,19 @@ describe('SubscriptionGroups', () => {
 });
 
 type Op =
-  | { kind: 'upsert'; id: number; lon: number; lat: number }
+  | {
+      kind: 'upsert';
+      id: number;
+      lon: number;
+      lat: number;
+      alt: number | null;
+      country: string | null;
+      call: number;
+    }
+  | { kind: 'mark'; id: number; on: boolean }
   | { kind: 'remove'; id: number }
   | { kind: 'stale' }
-  | { kind: 'join'; sub: number; box: number }
+  | { kind: 'join'; sub: number; box: number; compact: boolean }
   | { kind: 'leave'; sub: number }
   | { kind: 'resync'; sub: number }
   | { kind: 'tick' };
@@ -91,7 +100,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       id: fc.nat(20),
       lon: fc.integer({ min: -180, max: 180 }),
       lat: fc.integer({ min: -89, max: 89 }),
+      alt: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+      country: fc.option(fc.constantFrom('', 'US', 'FR'), { nil: null }),
+      call: fc.nat(2),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('mark' as const), id: fc.nat(20), on: fc.boolean() }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stale' as const) }) },
@@ -101,6 +117,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant('join' as const),
       sub: fc.nat(5),
       box: fc.nat(BOXES.length - 1),
+      compact: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('leave' as const), sub: fc.nat(5) }) },
@@ -109,17 +126,22 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('SubscriptionGroups (property)', () => {
-  it('snapshot then deltas, applied in order, reproduce the board inside each box after every tick', () => {
+  it('snapshot then deltas, applied in order, reproduce the board inside each box after every tick, in both encodings', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 200 }), (ops) => {
         const { clock, board, groups } = setup();
-        const subs = new Map<string, { box: BBox | null; mirror: FlightMirror }>();
+        const subs = new Map<
+          string,
+          { box: BBox | null; compact: boolean; mirror: FlightMirror | CompactMirror }
+        >();
         let tsMs = 0;
-        const join = (sub: string, box: BBox | null) => {
-          const g = groups.join(sub, box);
-          const mirror = new FlightMirror();
-          mirror.apply(JSON.parse(groups.snapshot(g, tsMs)));
-          subs.set(sub, { box, mirror });
+        const snapshotOf = (g: Group<string>, compact: boolean) =>
+          JSON.parse(compact ? groups.compactSnapshot(g, tsMs) : groups.snapshot(g, tsMs));
+        const join = (sub: string, box: BBox | null, compact: boolean) => {
+          const g = groups.join(sub, box, compact ? 'compact' : 'json');
+          const mirror = compact ? new CompactMirror() : new FlightMirror();
+          mirror.apply(snapshotOf(g, compact));
+          subs.set(sub, { box, compact, mirror });
         };
         const check = () => {
           for (const [, s] of subs) {
@@ -135,15 +157,31 @@ describe('SubscriptionGroups (property)', () => {
           tsMs += 250;
           board.expire();
           for (const f of groups.tick(board.takeChanges(), tsMs)) {
-            const frame = JSON.parse(f.frame);
-            for (const [sub, s] of subs) if (groups.groupOf(sub) === f.group) s.mirror.apply(frame);
+            for (const [sub, s] of subs) {
+              if (groups.groupOf(sub) !== f.group) continue;
+              const text = s.compact ? f.compact : f.json;
+              expect(text).not.toBeNull(); // built because a subscriber of that encoding is in the group
+              s.mirror.apply(JSON.parse(text as string));
+            }
           }
           check();
         };
         for (const op of ops) {
           switch (op.kind) {
             case 'upsert':
-              board.upsert(makeTrack(icaoOf(op.id), { lon: op.lon, lat: op.lat, ts: tsMs }));
+              board.upsert(
+                makeTrack(icaoOf(op.id), {
+                  lon: op.lon,
+                  lat: op.lat,
+                  ts: tsMs,
+                  alt_m: op.alt,
+                  callsign: `C${op.call}`,
+                  ...(op.country === null ? {} : { origin_country: op.country }),
+                }),
+              );
+              break;
+            case 'mark':
+              board.setMarks(icaoOf(op.id), new Set(op.on ? (['go_around'] as const) : []));
               break;
             case 'remove':
               board.remove(icaoOf(op.id));
@@ -152,7 +190,7 @@ describe('SubscriptionGroups (property)', () => {
               clock.ms += 61_000;
               break;
             case 'join':
-              join(`s${op.sub}`, BOXES[op.box]);
+              join(`s${op.sub}`, BOXES[op.box], op.compact);
               break;
             case 'leave':
               groups.leave(`s${op.sub}`);
@@ -161,7 +199,7 @@ describe('SubscriptionGroups (property)', () => {
             case 'resync': {
               const s = subs.get(`s${op.sub}`);
               const g = groups.groupOf(`s${op.sub}`);
-              if (s && g) s.mirror.apply(JSON.parse(groups.snapshot(g, tsMs)));
+              if (s && g) s.mirror.apply(snapshotOf(g, s.compact));
               break;
             }
             case 'tick':
@@ -171,7 +209,7 @@ describe('SubscriptionGroups (property)', () => {
         tick();
         return true;
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,6 +1,10 @@
 import { type BBox, bboxContains, bboxKey, tileOf, tilesOf } from './bbox.ts';
 import type { BoardChanges, TrackBoard } from './board.ts';
+import { compactRow, fullRow } from './compact.ts';
 import { deltaFrame, snapshotFrame } from './frames.ts';
+
+/** How a socket wants Tracks: the contract's JSON objects, or compact rows (compact.ts). */
+export type Encoding = 'json' | 'compact';
 
 /**
  * Subscription groups: every socket subscribed to the same box (or to the whole world) is in
@@ -10,22 +14,42 @@ import { deltaFrame, snapshotFrame } from './frames.ts';
  * seq: a group's deltas are numbered 1, 2, 3... A snapshot carries the group's current seq and
  * the group's next delta is seq+1, so a joining socket continues the group's sequence with no
  * per-socket bytes. A client treats a snapshot as a re-base and any other jump as a gap.
+ *
+ * Encodings: a group serves JSON and compact subscribers alike (same members, same seq), on two
+ * topics; each tick builds the JSON frame only if a JSON socket is subscribed, the compact one
+ * only if a compact socket is.
  */
 export class Group<S> {
   seq = 0;
   readonly members = new Set<string>();
-  readonly subscribers = new Set<S>();
-  /** This tick's pending delta content, reset when the frame is built. */
+  /** Every subscriber and the encoding it asked for. */
+  readonly subscribers = new Map<S, Encoding>();
+  compactSubscribers = 0;
+  /** This tick's pending delta content (aircraft ids), reset when the frames are built. */
   upserts: string[] = [];
   removes: string[] = [];
-  /** Snapshot serialized at most once per tick for every socket that joins or resyncs. */
+  /** Aircraft among `upserts` that subscribers do not hold yet (compact rows send them whole). */
+  entering: Set<string> | null = null;
+  /** Snapshots serialized at most once per tick for every socket that joins or resyncs. */
   snapshotCache: string | null = null;
+  compactSnapshotCache: string | null = null;
+  readonly compactTopic: string;
 
   constructor(
     readonly key: string,
     readonly bbox: BBox | null,
     readonly topic: string,
-  ) {}
+  ) {
+    this.compactTopic = `${topic}c`;
+  }
+
+  get jsonSubscribers(): number {
+    return this.subscribers.size - this.compactSubscribers;
+  }
+
+  topicFor(encoding: Encoding): string {
+    return encoding === 'compact' ? this.compactTopic : this.topic;
+  }
 
   contains(lon: number, lat: number): boolean {
     return this.bbox === null || bboxContains(this.bbox, lon, lat);
@@ -34,7 +58,10 @@ export class Group<S> {
 
 export interface GroupFrame<S> {
   group: Group<S>;
-  frame: string;
+  /** The delta for JSON subscribers (null when the group has none). */
+  json: string | null;
+  /** The delta for compact subscribers (null when the group has none). */
+  compact: string | null;
   upserts: number;
 }
 
@@ -55,6 +82,11 @@ export class SubscriptionGroups<S> {
   /** aircraft -> groups whose subscribers hold it (so a leave or a move out is a remove). */
   private readonly memberOf = new Map<string, Group<S>[]>();
   private nextTopic = 0;
+  /** The last tick's ts: compact snapshots are the state that tick announced, stamped with it. */
+  private lastTickMs: number | null = null;
+  /** Compact rows built this tick, shared by every group's frame (cleared each tick). */
+  private readonly patchRows = new Map<string, string>();
+  private readonly fullRows = new Map<string, string>();
 
   constructor(
     private readonly board: TrackBoard,
@@ -74,17 +106,25 @@ export class SubscriptionGroups<S> {
   }
 
   /** Moves a subscriber to the group for `bbox` (creating it), leaving its previous group. */
-  join(sub: S, bbox: BBox | null): Group<S> {
+  join(sub: S, bbox: BBox | null, encoding: Encoding = 'json'): Group<S> {
     const key = bboxKey(bbox);
     const current = this.bySubscriber.get(sub);
-    if (current?.key === key) return current;
+    if (current?.key === key) {
+      const was = current.subscribers.get(sub);
+      if (was !== encoding) {
+        current.subscribers.set(sub, encoding);
+        current.compactSubscribers += encoding === 'compact' ? 1 : -1;
+      }
+      return current;
+    }
     let group = this.groups.get(key);
     if (group === undefined) {
       if (this.groups.size >= this.maxGroups) throw new TooManyGroupsError(this.maxGroups);
       group = this.create(key, bbox);
     }
     if (current !== undefined) this.leave(sub);
-    group.subscribers.add(sub);
+    group.subscribers.set(sub, encoding);
+    if (encoding === 'compact') group.compactSubscribers += 1;
     this.bySubscriber.set(sub, group);
     return group;
   }
@@ -93,6 +133,7 @@ export class SubscriptionGroups<S> {
     const group = this.bySubscriber.get(sub);
     if (group === undefined) return;
     this.bySubscriber.delete(sub);
+    if (group.subscribers.get(sub) === 'compact') group.compactSubscribers -= 1;
     group.subscribers.delete(sub);
     if (group.subscribers.size === 0) this.destroy(group);
   }
@@ -109,8 +150,27 @@ export class SubscriptionGroups<S> {
     return group.snapshotCache;
   }
 
+  /**
+   * The group's compact snapshot: its members as the last tick announced them (so the next
+   * delta's patch rows apply to exactly these records), stamped with that tick's ts.
+   */
+  compactSnapshot(group: Group<S>, tsMs: number): string {
+    if (group.compactSnapshotCache !== null) return group.compactSnapshotCache;
+    const baseMs = this.lastTickMs ?? tsMs;
+    const rows: string[] = [];
+    for (const icao24 of group.members) {
+      const row = this.fullRow(icao24, baseMs);
+      if (row !== undefined) rows.push(row);
+    }
+    group.compactSnapshotCache = snapshotFrame(group.seq, baseMs, rows);
+    return group.compactSnapshotCache;
+  }
+
   /** Routes one tick's board changes into per-group deltas; returns only non-empty frames. */
   tick(changes: BoardChanges, tsMs: number): GroupFrame<S>[] {
+    this.lastTickMs = tsMs;
+    this.patchRows.clear();
+    this.fullRows.clear();
     for (const icao24 of changes.removes) {
       for (const g of this.memberOf.get(icao24) ?? NONE) {
         g.members.delete(icao24);
@@ -120,13 +180,15 @@ export class SubscriptionGroups<S> {
     }
     for (const icao24 of changes.upserts) {
       const track = this.board.get(icao24);
-      const json = this.board.json(icao24);
-      if (track === undefined || json === undefined) continue;
-      const before = this.memberOf.get(icao24) ?? NONE;
+      if (track === undefined) continue;
+      const before: readonly Group<S>[] = this.memberOf.get(icao24) ?? NONE;
       const after = this.groupsAt(track.lon, track.lat);
       for (const g of after) {
         g.members.add(icao24);
-        g.upserts.push(json);
+        g.upserts.push(icao24);
+        if (before.includes(g)) continue;
+        g.entering ??= new Set();
+        g.entering.add(icao24);
       }
       for (const g of before) {
         if (after.includes(g)) continue;
@@ -139,13 +201,60 @@ export class SubscriptionGroups<S> {
     const out: GroupFrame<S>[] = [];
     for (const g of this.groups.values()) {
       g.snapshotCache = null;
+      g.compactSnapshotCache = null;
       if (g.upserts.length === 0 && g.removes.length === 0) continue;
       g.seq += 1;
-      out.push({ group: g, frame: deltaFrame(g.seq, tsMs, g.upserts, g.removes), upserts: g.upserts.length });
+      out.push({
+        group: g,
+        json: g.jsonSubscribers === 0 ? null : deltaFrame(g.seq, tsMs, this.jsons(g.upserts), g.removes),
+        compact: g.compactSubscribers === 0 ? null : deltaFrame(g.seq, tsMs, this.rows(g, tsMs), g.removes),
+        upserts: g.upserts.length,
+      });
       g.upserts = [];
       g.removes = [];
+      g.entering = null;
     }
     return out;
+  }
+
+  private jsons(ids: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const icao24 of ids) out.push(this.board.json(icao24) as string);
+    return out;
+  }
+
+  /** Compact rows of a group's upserts: whole records for aircraft entering it, patches otherwise. */
+  private rows(g: Group<S>, tsMs: number): string[] {
+    const out: string[] = [];
+    for (const icao24 of g.upserts) {
+      const row = g.entering?.has(icao24) ? this.fullRow(icao24, tsMs) : this.patchRow(icao24, tsMs);
+      out.push(row as string);
+    }
+    return out;
+  }
+
+  private patchRow(icao24: string, tsMs: number): string | undefined {
+    let row = this.patchRows.get(icao24);
+    if (row === undefined) {
+      const a = this.board.announced(icao24);
+      if (a?.sent == null) return undefined;
+      row = compactRow(a.base, a.sent, tsMs);
+      this.patchRows.set(icao24, row);
+    }
+    return row;
+  }
+
+  /** Rows relative to this tick's ts are shared by every group and snapshot until the next tick. */
+  private fullRow(icao24: string, baseMs: number): string | undefined {
+    const shared = baseMs === this.lastTickMs;
+    let row = shared ? this.fullRows.get(icao24) : undefined;
+    if (row === undefined) {
+      const sent = this.board.announced(icao24)?.sent;
+      if (sent == null) return undefined;
+      row = fullRow(sent, baseMs);
+      if (shared) this.fullRows.set(icao24, row);
+    }
+    return row;
   }
 
   private groupsAt(lon: number, lat: number): Group<S>[] {

@@ -25,6 +25,13 @@ export function checkBboxQuery(raw: string | undefined): Checked<BBox | null> {
   return r.ok ? { ok: true, value: r.bbox } : r;
 }
 
+/** WS `?encoding=`: `json` (the default, the contract's Track objects) or `compact` (compact.ts rows). */
+export function checkEncoding(raw: string | undefined): Checked<'json' | 'compact'> {
+  if (raw === undefined || raw === '' || raw === 'json') return { ok: true, value: 'json' };
+  if (raw === 'compact') return { ok: true, value: 'compact' };
+  return { ok: false, error: 'encoding must be json or compact' };
+}
+
 function checkMs(name: string, raw: string | undefined): Checked<number | undefined> {
   if (raw === undefined || raw === '') return { ok: true, value: undefined };
   if (!INTEGER.test(raw)) return { ok: false, error: `${name} must be a non-negative integer (ms epoch)` };
@@ -74,7 +81,7 @@ export function checkHistoryRange(q: Record<string, string>, nowMs: number): Che
   return { ok: true, value: { fromMs, toMs } };
 }
 
-const ALLOWED = new Set(['bbox', 'since', 'type', 'limit', 'from', 'to', 'token']);
+const ALLOWED = new Set(['bbox', 'since', 'type', 'limit', 'from', 'to', 'token', 'encoding']);
 
 /**
  * Parses a raw query string. Unknown or repeated names are refused so a typo

@@ -106,6 +106,53 @@ describe('edge over real WebSockets', () => {
     client.close();
   });
 
+  it('compact encoding (?encoding=compact): snapshot then deltas reproduce GET /flights exactly, next to a JSON client', async () => {
+    const json = await TestClient.connect(wsUrl);
+    const compact = await TestClient.connect(`${wsUrl}?encoding=compact`);
+    const boxUrl = `${wsUrl}?bbox=-60,-40,60,40&encoding=compact`;
+    const boxed = await TestClient.connect(boxUrl);
+    boxed.key = '-60,-40,60,40';
+    for (const c of [json, compact, boxed]) await c.until(() => c.last('snapshot') !== undefined, 'snapshot');
+    expect(compact.frames[0]).toMatchObject({ type: 'hello', protocol: 1, encoding: 'compact' });
+    expect(json.frames[0]).not.toHaveProperty('encoding');
+    expect(Array.isArray((compact.last('snapshot') as unknown as { flights: unknown[] }).flights[0])).toBe(
+      true,
+    );
+    for (let round = 0; round < 30; round++) {
+      for (let k = 0; k < 20; k++) {
+        const id = icaoOf(Math.floor(rand() * 200));
+        const r = rand();
+        if (r < 0.1) edge.board.remove(id);
+        else if (r < 0.2)
+          // Open-anomaly marks change Track.anomalies (the log itself is another test's).
+          edge.board.setMarks(id, new Set(rand() < 0.5 ? (['emergency_squawk'] as const) : []));
+        else
+          edge.board.upsert(
+            makeTrack(id, {
+              lon: rand() * 360 - 180,
+              lat: rand() * 160 - 80,
+              alt_m: rand() < 0.2 ? null : Math.round(rand() * 12000),
+              squawk: rand() < 0.1 ? '7700' : '1200',
+              ts: clock.ms + round,
+              ...(rand() < 0.3 ? { origin_country: 'Iceland' } : {}),
+            }),
+          );
+      }
+      clock.ms += 250;
+      await tickAndWait([json, compact, boxed]);
+    }
+    for (const c of [json, compact, boxed]) expect(c.mirror.gaps).toBe(0);
+    expect(compact.mirror.flights).toEqual(await boardViaHttp());
+    expect(compact.mirror.flights).toEqual(json.mirror.flights);
+    expect(boxed.mirror.flights).toEqual(await boardViaHttp('-60,-40,60,40'));
+    // A compact client that joins late starts from the same state.
+    const late = await TestClient.connect(`${wsUrl}?encoding=compact`);
+    await late.until(() => late.last('snapshot') !== undefined, 'late snapshot');
+    expect(late.mirror.flights).toEqual(compact.mirror.flights);
+    await expect(TestClient.connect(`${wsUrl}?encoding=xml`)).rejects.toThrow('HTTP 400');
+    for (const c of [json, compact, boxed, late]) c.close();
+  });
+
   it('stale aircraft arrive in removes', async () => {
     const client = await TestClient.connect(wsUrl);
     await client.until(() => client.last('snapshot') !== undefined, 'snapshot');

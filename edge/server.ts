@@ -6,12 +6,13 @@ import { AirportIndex } from './airports.ts';
 import { bboxContains } from './bbox.ts';
 import { TrackBoard } from './board.ts';
 import { type BackpressureLimits, DEFAULT_BACKPRESSURE, Fanout, type Transport } from './fanout.ts';
-import type { Group } from './groups.ts';
+import type { Encoding } from './groups.ts';
 import {
   type AnomalyQuery,
   type Checked,
   checkAnomalyQuery,
   checkBboxQuery,
+  checkEncoding,
   checkHistoryRange,
   checkIcao24,
   MAX_URL_CHARS,
@@ -79,6 +80,8 @@ interface SocketData {
   id: number;
   /** Optional ?bbox= on the WS URL: the first snapshot is already that box (no world snapshot). */
   bbox: BBox | null;
+  /** ?encoding=compact: compact rows instead of Track objects (docs/edge.md). */
+  encoding: Encoding;
 }
 
 const ANOMALY_TOPIC = 'anomalies';
@@ -121,15 +124,15 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     send: (s, data) => {
       s.send(data, false, compress);
     },
-    subscribe: (s, g) => {
-      s.subscribe(g.topic);
+    subscribe: (s, topic) => {
+      s.subscribe(topic);
     },
-    unsubscribe: (s, g) => {
-      s.unsubscribe(g.topic);
+    unsubscribe: (s, topic) => {
+      s.unsubscribe(topic);
     },
-    publish: (g: Group<Socket>, data) => {
-      const n = app.numSubscribers(g.topic);
-      app.publish(g.topic, data, false, compress);
+    publish: (topic, data) => {
+      const n = app.numSubscribers(topic);
+      app.publish(topic, data, false, compress);
       return data.length * n;
     },
     broadcast: (data) => {
@@ -359,12 +362,14 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     sendPingsAutomatically: true,
     upgrade: (res, req, context) =>
       guard(() => {
-        const q = front(res, req, ['bbox']);
+        const q = front(res, req, ['bbox', 'encoding']);
         if (q === null) return;
         const bbox = checkBboxQuery(q.bbox);
         if (!check(res, bbox)) return;
+        const encoding = checkEncoding(q.encoding);
+        if (!check(res, encoding)) return;
         res.upgrade<SocketData>(
-          { id: nextSocketId++, bbox: bbox.value },
+          { id: nextSocketId++, bbox: bbox.value, encoding: encoding.value },
           req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'),
           req.getHeader('sec-websocket-extensions'),
@@ -373,7 +378,8 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
       })(res, req),
     open: (ws) => {
       ws.subscribe(ANOMALY_TOPIC);
-      fanout.open(ws, ws.getUserData().bbox);
+      const data = ws.getUserData();
+      fanout.open(ws, data.bbox, data.encoding);
     },
     message: (ws, message, isBinary) => fanout.message(ws, message, isBinary),
     drain: (ws) => fanout.drain(ws),

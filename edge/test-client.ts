@@ -1,12 +1,13 @@
 import WebSocket from 'ws';
-import { FlightMirror } from './mirror.ts';
+import { CompactMirror, FlightMirror } from './mirror.ts';
 
 type Frame = { type: string; seq?: number; [k: string]: unknown };
 
 /** A real WebSocket client for the edge tests: keeps every frame and a mirror of the flights. */
 export class TestClient {
   readonly frames: Frame[] = [];
-  readonly mirror = new FlightMirror();
+  /** A compact mirror when the URL asks for `encoding=compact` (it decodes rows back to Tracks). */
+  readonly mirror: FlightMirror | CompactMirror;
   closeCode: number | null = null;
   /** The subscription group key the test expects this client in ('world' or 'w,s,e,n'). */
   key = 'world';
@@ -15,7 +16,9 @@ export class TestClient {
   private constructor(
     readonly ws: WebSocket,
     private readonly keepFrames: boolean,
+    compact: boolean,
   ) {
+    this.mirror = compact ? new CompactMirror() : new FlightMirror();
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       if (this.keepFrames) this.frames.push(frame);
@@ -35,7 +38,7 @@ export class TestClient {
   ): Promise<TestClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers });
-      const client = new TestClient(ws, opts.keepFrames);
+      const client = new TestClient(ws, opts.keepFrames, /[?&]encoding=compact(&|$)/.test(url));
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);

@@ -21,7 +21,7 @@ process.on('message', (m: { round: number; gc?: boolean }) => {
   const { bytes } = edge.fanout.tick();
   const world = [...edge.fanout.groups.all()].find((g) => g.key === 'world');
   let maxBuffered = 0;
-  for (const s of world?.subscribers ?? []) maxBuffered = Math.max(maxBuffered, s.getBufferedAmount());
+  for (const s of world?.subscribers.keys() ?? []) maxBuffered = Math.max(maxBuffered, s.getBufferedAmount());
   if (m.gc) (globalThis as { gc?: () => void }).gc?.();
   edge.metrics.wsFramesSkipped.get().then((skipped) => {
     send({

@@ -1,43 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ANOMALY_TYPES, roundTrack, type Track } from '../runtime/contract/index.ts';
+import { roundTrack, type Track } from '../runtime/contract/index.ts';
+import { trackArb } from './track-arb.ts';
 import { normalizeTrack, trackJson } from './track-json.ts';
-
-const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
-const num = fc.double({ noNaN: false, noDefaultInfinity: false });
-const trackArb: fc.Arbitrary<Track> = fc.record(
-  {
-    icao24: fc.stringMatching(/^[0-9a-f]{6}$/),
-    callsign: nullable(fc.string({ maxLength: 8 })),
-    origin_country: nullable(fc.string()),
-    lat: fc.double({ min: -90, max: 90, noNaN: true }),
-    lon: fc.double({ min: -180, max: 180, noNaN: true }),
-    alt_m: nullable(num),
-    speed_ms: nullable(num),
-    track_deg: nullable(num),
-    vrate_ms: nullable(num),
-    on_ground: fc.boolean(),
-    squawk: nullable(fc.stringMatching(/^[0-7]{4}$/)),
-    ts: fc.nat(),
-    anomalies: fc.subarray([...ANOMALY_TYPES]),
-  },
-  {
-    requiredKeys: [
-      'icao24',
-      'callsign',
-      'lat',
-      'lon',
-      'alt_m',
-      'speed_ms',
-      'track_deg',
-      'vrate_ms',
-      'on_ground',
-      'squawk',
-      'ts',
-      'anomalies',
-    ],
-  },
-);
 
 describe('track JSON', () => {
   it('normalizeTrack rounds like the contract roundTrack (property)', () => {

@@ -30,9 +30,9 @@ export function normalizeTrack(t: Track, anomalies: AnomalyType[]): Track {
 
 /** Strings that need no JSON escaping (callsigns, squawks, ids): written as is. */
 const PLAIN = /^[\w .:/-]*$/;
-const str = (s: string | null): string =>
+export const str = (s: string | null): string =>
   s === null ? 'null' : PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
-const num = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'null' : `${x}`);
+export const num = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'null' : `${x}`);
 
 /**
  * JSON of a normalized Track, byte-identical to JSON.stringify of it (a property test checks

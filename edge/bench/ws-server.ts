@@ -1,10 +1,9 @@
 import { type WebSocket, WebSocketServer } from 'ws';
 import { WS_MAX_CLIENT_MESSAGE_BYTES } from '../../runtime/contract/index.ts';
 import type { Metrics } from '../../runtime/metrics/metrics.ts';
-import { parseBboxParam } from '../bbox.ts';
 import { TrackBoard } from '../board.ts';
 import { Fanout, type Transport } from '../fanout.ts';
-import type { Group } from '../groups.ts';
+import { checkBboxQuery, checkEncoding } from '../params.ts';
 
 /**
  * The same /ws/flights protocol (the same Fanout, board and frames) served by a plain `ws`
@@ -13,22 +12,22 @@ import type { Group } from '../groups.ts';
  */
 export async function startWsServer(options: { metrics: Metrics; tickHz: number; compress: boolean }) {
   const board = new TrackBoard({ now: Date.now, staleAfterS: 60 });
-  const active = new Map<Group<WebSocket>, Set<WebSocket>>();
+  const active = new Map<string, Set<WebSocket>>();
   const everyone = new Set<WebSocket>();
   const transport: Transport<WebSocket> = {
     buffered: (s) => s.bufferedAmount,
     send: (s, data) => s.send(data, { binary: false, compress: options.compress }),
-    subscribe: (s, g) => {
-      const set = active.get(g) ?? new Set<WebSocket>();
-      active.set(g, set);
+    subscribe: (s, topic) => {
+      const set = active.get(topic) ?? new Set<WebSocket>();
+      active.set(topic, set);
       set.add(s);
     },
-    unsubscribe: (s, g) => {
-      active.get(g)?.delete(s);
+    unsubscribe: (s, topic) => {
+      active.get(topic)?.delete(s);
     },
-    publish: (g, data) => {
+    publish: (topic, data) => {
       let bytes = 0;
-      for (const s of active.get(g) ?? []) {
+      for (const s of active.get(topic) ?? []) {
         s.send(data, { binary: false, compress: options.compress });
         bytes += data.length;
       }
@@ -55,9 +54,10 @@ export async function startWsServer(options: { metrics: Metrics; tickHz: number;
   });
   wss.on('connection', (ws, req) => {
     everyone.add(ws);
-    const raw = new URL(req.url ?? '/', 'http://x').searchParams.get('bbox');
-    const bbox = raw === null ? null : parseBboxParam(raw);
-    fanout.open(ws, bbox?.ok ? bbox.bbox : null);
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    const bbox = checkBboxQuery(query.get('bbox') ?? undefined);
+    const encoding = checkEncoding(query.get('encoding') ?? undefined);
+    fanout.open(ws, bbox.ok ? bbox.value : null, encoding.ok ? encoding.value : 'json');
     ws.on('message', (data, isBinary) => fanout.message(ws, data as Buffer, isBinary));
     ws.on('close', () => {
       everyone.delete(ws);

@@ -47,7 +47,7 @@ process.on('message', (m: { cmd: string; gc?: boolean }) => {
   let maxBuffered = 0;
   let totalBuffered = 0;
   for (const g of edge.fanout.groups.all()) {
-    for (const s of g.subscribers) {
+    for (const s of g.subscribers.keys()) {
       const b = s.getBufferedAmount();
       maxBuffered = Math.max(maxBuffered, b);
       totalBuffered += b;
