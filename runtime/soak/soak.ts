@@ -30,6 +30,7 @@ import pg from 'pg';
 import { writeSection } from '../../edge/reliability/docs-section.ts';
 import type { BBox } from '../contract/protocol.ts';
 import { mulberry32 } from '../testing/prng.ts';
+import { type CpuSnapshot, coresBetween, cpuSnapshot } from './cpu.ts';
 import { rssDrift, sumMetric } from './figures.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { ClientsReport, ClientsStart } from './ws-clients.ts';
@@ -299,6 +300,13 @@ async function main(): Promise<void> {
     const stalledPipelines = new Set<string>();
     const lastScrape = new Map<string, { accepted: number; lag: number }>();
     let scrapeFailures = 0;
+    const cpuPids = (): Array<[string, number | undefined]> => [
+      ...procs
+        .filter((p) => p.child.exitCode === null)
+        .map((p): [string, number | undefined] => [p.name, p.child.pid]),
+      ['ws-clients', clientsChild.pid],
+    ];
+    let cpuAtWarm: CpuSnapshot | null = null;
     while (Date.now() < endMs) {
       await sleep(Math.min(SAMPLE_MS, Math.max(0, endMs - Date.now())));
       for (const p of procs) {
@@ -345,6 +353,7 @@ async function main(): Promise<void> {
       latencyPeriod.merge(r.latency, r.latencyMaxMs);
       const warm = Date.now() - t0 > (minutes * 60_000) / 3;
       if (warm) {
+        cpuAtWarm ??= cpuSnapshot(cpuPids());
         latencyAll.merge(r.latency, r.latencyMaxMs);
         lagAfterWarmup.push(lag);
       }
@@ -383,6 +392,8 @@ async function main(): Promise<void> {
     }
     const cd = rssDrift(clientsRss);
     if (cd) rss['ws-clients'] = { ...cd, maxMb: Math.max(...clientsRss) / 1e6 };
+    // Cores used after warm-up by each process, and by the rest of the machine (broker, PostgreSQL).
+    const cpuCores = cpuAtWarm ? coresBetween(cpuAtWarm, cpuSnapshot(cpuPids())) : {};
     const acceptedPerS = (b.accepted - a.accepted) / spanS;
     const publishedPerS = (b.published - a.published) / spanS;
     const endLag = b.lag;
@@ -436,6 +447,7 @@ async function main(): Promise<void> {
           },
         ]),
       ),
+      cpuCores,
       machine: { cores: cpus().length, loadavg1: round1(loadavg()[0]!) },
     };
 
@@ -512,6 +524,7 @@ function writeDocs(f: Figures): void {
     lag: { end: number; max: number; meanFirstHalfAfterWarmup: number; meanSecondHalf: number };
     ws: { open: number; frames: number; framesPerClientPerS: number; gaps: number; mbReceived: number };
     machine: { cores: number; loadavg1: number };
+    cpuCores: Record<string, number>;
   };
   const rows = Object.entries(f.rssMb).map(
     ([name, r]) => `| ${name} | ${r.middle} | ${r.last} | ${r.growthPct}% | ${r.max} |`,
@@ -532,6 +545,11 @@ function writeDocs(f: Figures): void {
       `| consumer lag: end / max / mean 1st vs 2nd half after warm-up | ${j.lag.end} / ${j.lag.max} / ${j.lag.meanFirstHalfAfterWarmup} vs ${j.lag.meanSecondHalf} |`,
       `| processors whose ingest pipeline stopped on an error (process kept running) | ${j.pipelinesStopped.length === 0 ? 'none' : j.pipelinesStopped.join(', ')} |`,
       `| WS clients open at the end / frames per client per s / seq gaps | ${j.ws.open} / ${j.ws.framesPerClientPerS} / ${j.ws.gaps} |`,
+      `| CPU cores used after warm-up (rest = broker, PostgreSQL, anything else) | ${Object.entries(
+        j.cpuCores,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} |`,
       '',
       '| process | RSS middle third (MB) | last third (MB) | growth | max (MB) |',
       '|---|---|---|---|---|',
