@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import { scrapeMetrics, sleep, untilAssigned, untilCaughtUp } from './harness.ts';
+import { scrapeMetrics, servicesFromEnv, sleep, untilAssigned, untilCaughtUp } from './harness.ts';
 import { ownKafka, ownKafkaBrokers } from './own-services.ts';
 import { recordFigures, today } from './report.ts';
 
@@ -11,9 +11,7 @@ import { recordFigures, today } from './report.ts';
 // recover on their own, and history and anomalies must come out exact.
 const PORT = 18620;
 const OUTAGE_MS = 20_000;
-if (!process.env.DATABASE_URL) {
-  throw new Error('DATABASE_URL must be set: source runtime/services/env.sh (services started)');
-}
+servicesFromEnv({ postgres: true });
 
 let world: FaultWorld | null = null;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KafkaBus } from '../bus/kafka/kafka-bus.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { startIngestPipeline } from '../pipeline/ingest-pipeline.ts';
-import { sleep, uniqueNames } from './harness.ts';
+import { servicesFromEnv, sleep, uniqueNames } from './harness.ts';
 
 /**
  * Found by hostile-messages.int.test.ts: a consumed batch holding many large invalid messages was
@@ -11,8 +11,7 @@ import { sleep, uniqueNames } from './harness.ts';
  * good while the process kept running: "the stream never stops" broken by 20 junk messages. The
  * pipeline now dead-letters in slices under that size.
  */
-const brokers = process.env.KAFKA_BROKERS;
-if (!brokers) throw new Error('KAFKA_BROKERS must be set: source runtime/services/env.sh (services started)');
+const { brokers } = servicesFromEnv({ kafka: true });
 const bus = new KafkaBus({ brokers: [brokers], clientId: 'rel-dlq-size', logLevel: 'nothing' });
 afterAll(() => bus.close());
 

@@ -6,6 +6,27 @@ import { createClient } from '../db/pool.ts';
 import { type CliProcess, startCli, waitFor } from '../testing/cli-process.ts';
 import type { FixtureExpectations } from './fixture.ts';
 
+/**
+ * The shared services' addresses from the environment (`npm test` sets them): a clear error when
+ * they are missing, never a skipped test.
+ */
+export function servicesFromEnv(
+  need: { kafka?: boolean; postgres?: boolean } = { kafka: true, postgres: true },
+) {
+  const brokers = process.env.KAFKA_BROKERS ?? '';
+  const databaseUrl = process.env.DATABASE_URL ?? '';
+  const missing = [
+    need.kafka && !brokers ? 'KAFKA_BROKERS' : null,
+    need.postgres && !databaseUrl ? 'DATABASE_URL' : null,
+  ].filter((v) => v !== null);
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.join(' and ')} must be set: source runtime/services/env.sh (services started)`,
+    );
+  }
+  return { brokers, databaseUrl };
+}
+
 /** Topic names and a group id of one test's own, so tests never see each other's messages. */
 export function uniqueNames(test: string) {
   const id = `${test}-${randomBytes(3).toString('hex')}`;

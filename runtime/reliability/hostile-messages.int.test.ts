@@ -3,7 +3,7 @@ import { DLQ_RAW_MAX_CHARS, type DlqRecord } from '../contract/dlq.ts';
 import { hostileMessages } from '../testing/hostile-messages.ts';
 import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import { readTopic, scrapeMetrics, untilAssigned, untilCaughtUp } from './harness.ts';
+import { readTopic, scrapeMetrics, servicesFromEnv, untilAssigned, untilCaughtUp } from './harness.ts';
 import { recordFigures, today } from './report.ts';
 
 // Fault 4: 10,000 malformed and hostile messages (fuzzed and cut JSON, wrong types, NaN, huge
@@ -13,12 +13,7 @@ import { recordFigures, today } from './report.ts';
 // as without them.
 const PORT = 18640;
 const HOSTILE = 10_000;
-const brokers = process.env.KAFKA_BROKERS;
-if (!brokers || !process.env.DATABASE_URL) {
-  throw new Error(
-    'KAFKA_BROKERS and DATABASE_URL must be set: source runtime/services/env.sh (services started)',
-  );
-}
+const { brokers } = servicesFromEnv();
 
 let world: FaultWorld | null = null;
 afterAll(async () => world?.close());

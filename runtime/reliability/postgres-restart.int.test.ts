@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import { sleep, untilAssigned, untilCaughtUp, watchMetrics } from './harness.ts';
+import { servicesFromEnv, sleep, untilAssigned, untilCaughtUp, watchMetrics } from './harness.ts';
 import { ownPostgres, ownPostgresUrl } from './own-services.ts';
 import { recordFigures, today } from './report.ts';
 
@@ -13,8 +13,7 @@ const PORT = 18630;
 const OUTAGE_MS = 20_000;
 const SINK_BATCH_ROWS = 1_000; // the sink buffers at most 4 batches: write() says "full" at 4,000
 const MAX_BUFFERED_ROWS = SINK_BATCH_ROWS * 4;
-const brokers = process.env.KAFKA_BROKERS;
-if (!brokers) throw new Error('KAFKA_BROKERS must be set: source runtime/services/env.sh (services started)');
+const { brokers } = servicesFromEnv({ kafka: true });
 
 let world: FaultWorld | null = null;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliProcess } from '../testing/cli-process.ts';
 import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import { readTopic, untilAssigned, untilCaughtUp, watchMetrics } from './harness.ts';
+import { readTopic, servicesFromEnv, untilAssigned, untilCaughtUp, watchMetrics } from './harness.ts';
 import { recordFigures, today } from './report.ts';
 
 // Fault 1: the processor is killed (SIGKILL: no drain, no commit) in the middle of a replay of the
@@ -10,12 +10,7 @@ import { recordFigures, today } from './report.ts';
 // again: history must still hold every accepted update once, the anomalies table every labelled
 // anomaly once (ids are deterministic, so the re-run produces the same ids).
 const PORT = 18610;
-const brokers = process.env.KAFKA_BROKERS;
-if (!brokers || !process.env.DATABASE_URL) {
-  throw new Error(
-    'KAFKA_BROKERS and DATABASE_URL must be set: source runtime/services/env.sh (services started)',
-  );
-}
+const { brokers } = servicesFromEnv();
 
 let world: FaultWorld | null = null;
 afterAll(async () => world?.close());

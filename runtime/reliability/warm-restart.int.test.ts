@@ -6,7 +6,7 @@ import type { CliProcess } from '../testing/cli-process.ts';
 import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
 import { FIXTURE_FILE } from './fixture.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import { readTopic, untilAssigned, untilCaughtUp } from './harness.ts';
+import { readTopic, servicesFromEnv, untilAssigned, untilCaughtUp } from './harness.ts';
 import { recordFigures, today } from './report.ts';
 
 // Fault 5: a go-around that spans a processor restart. The replay stops right after JBU1127's
@@ -20,12 +20,7 @@ const PORT = 18660;
 const SPEED = 50;
 const WARMUP_S = 300;
 const AIRCRAFT = 'a42490';
-const brokers = process.env.KAFKA_BROKERS;
-if (!brokers || !process.env.DATABASE_URL) {
-  throw new Error(
-    'KAFKA_BROKERS and DATABASE_URL must be set: source runtime/services/env.sh (services started)',
-  );
-}
+const { brokers } = servicesFromEnv();
 
 /** Recorded ts just after the aircraft's lowest fix of the approach that ends in the go-around. */
 function cutAfterLowestPoint(labelFromTs: number): number {
