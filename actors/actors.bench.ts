@@ -304,7 +304,10 @@ console.error(
 );
 if (process.env.BENCH_ONLY === 'plain') process.exit(0);
 if (process.env.BENCH_ONLY === 'nact') {
-  await nactRun(1);
+  const r = rates(await nactRun(1));
+  console.error(
+    `nact, one update per actor wake: ${fmt(r.wall)} updates/s wall, ${fmt(r.cpu)} per CPU second`,
+  );
   process.exit(0);
 }
 const live = await nactRun(1);

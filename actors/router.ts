@@ -1,4 +1,4 @@
-import { dispatch as nactDispatch, stop as nactStop, spawn, start } from 'nact';
+import { Nobody, dispatch as nactDispatch, stop as nactStop, spawn, start } from 'nact';
 import {
   type AnomalyEvent,
   type AnomalySink,
@@ -14,6 +14,7 @@ import type { AirportIndex } from './airports.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
+import { installNactIdleTimer } from './nact-idle-timer.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
 
 export interface FlightRouterPorts {
@@ -114,6 +115,13 @@ class SilenceCheck {
 /** Update counts are kept in plain numbers and handed to prom-client in bulk (its inc() is ~150 ns). */
 const FLUSH_EVERY = 4096;
 
+/**
+ * nact's dispatch(ref, msg) builds a new `Nobody` sender (three objects) per message when none is
+ * given; the actors never look at the sender, so one is shared. (nact's typings omit the argument.)
+ */
+const NO_SENDER = new Nobody();
+const dispatchTo = nactDispatch as (ref: unknown, msg: unknown, sender: unknown) => void;
+
 export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   const { ports, metrics, airports } = config;
   const opts = detectorOptions(config.options);
@@ -123,6 +131,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   const wantHistory = ports.history !== nullHistorySink;
   const wantBoard = ports.board !== nullTrackBoard;
   const idleMs = Math.round(opts.actorIdleS * 1000);
+  installNactIdleTimer();
   const system = start();
   const entries = new Map<string, Entry>();
   const clocks = new Map<number, FeedClock>();
@@ -215,7 +224,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   function schedule(e: Entry): void {
     if (e.scheduled || e.ref === null) return;
     e.scheduled = true;
-    nactDispatch(e.ref, e);
+    dispatchTo(e.ref, e, NO_SENDER);
   }
 
   // One set of actor functions for all actors (no closures per actor: they would cost heap per aircraft).
