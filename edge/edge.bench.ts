@@ -1,10 +1,13 @@
 /**
  * Edge fan-out benchmark (`npm run bench:edge`): 10,000 aircraft each updating once a second,
  * 4 Hz ticks, 1,000 WebSocket clients in 4 processes (990 on regional boxes of ~5% of the
- * traffic, 10 on the whole world). Runs the uWS edge, the same protocol on a plain `ws` server,
- * and the uWS edge with permessage-deflate, each in its own process, one after the other.
+ * traffic, 10 on the whole world). Runs, each server in its own process, one after the other:
+ * `uws` (the edge) and `ws` (the same Fanout on a plain `ws` server) with clients on the compact
+ * encoding (what the UI uses), `-json` the same with the contract's JSON Tracks, `-deflate` JSON
+ * with permessage-deflate.
  * Prints progress, then one JSON line of figures. Env: BENCH_AIRCRAFT, BENCH_CLIENTS,
- * BENCH_SECONDS, BENCH_RUNS (comma list of uws,ws,uws-deflate).
+ * BENCH_SECONDS, BENCH_RUNS (comma list of uws,ws,uws-deflate), BENCH_PROF (a directory: each
+ * server writes a V8 CPU profile of the measurement window there, <run>.cpuprofile).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,7 +20,7 @@ const WORLD_CLIENTS = 10;
 const CLIENT_PROCESSES = 4;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_S = 4;
-const RUNS = (process.env.BENCH_RUNS ?? 'uws,ws,uws-deflate').split(',');
+const RUNS = (process.env.BENCH_RUNS ?? 'uws,ws,uws-json,ws-json').split(',');
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const tsx = { execArgv: ['--import', 'tsx'] };
@@ -50,6 +53,7 @@ interface ClientFigures {
 async function run(name: string) {
   const [kind, variant] = name.split('-');
   const compress = variant === 'deflate';
+  const encoding = variant === undefined ? 'compact' : 'json';
   console.log(`[${name}] starting server with ${AIRCRAFT} aircraft`);
   const server = fork(here('./bench/server-process.ts'), [kind, String(AIRCRAFT), compress ? '1' : '0'], tsx);
   const [{ port }] = (await once(server, 'message')) as [{ port: number }];
@@ -59,7 +63,7 @@ async function run(name: string) {
     const n = Math.min(per, CLIENTS - p * per);
     const child = fork(
       here('./bench/client-process.ts'),
-      [port, p * per, n, WORLD_CLIENTS, compress ? 1 : 0].map(String),
+      [...[port, p * per, n, WORLD_CLIENTS, compress ? 1 : 0].map(String), encoding],
       tsx,
     );
     child.on('message', (m: { error?: string }) => {
@@ -84,6 +88,7 @@ async function run(name: string) {
   const upserts = sum((c) => c.upserts);
   const figures = {
     run: name,
+    encoding,
     serverCpuShare: round(s.cpuShare, 3),
     framesPerS: Math.round(sum((c) => c.frames) / seconds),
     upsertsDeliveredPerS: Math.round(upserts / seconds),
@@ -108,15 +113,16 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 console.log(`edge bench on ${cpus().length} cores (shared machine: expect noise)`);
 const results: Record<string, Awaited<ReturnType<typeof run>>> = {};
 for (const name of RUNS) results[name] = await run(name);
-const uws = results.uws;
-const ws = results.ws;
+const ratio = (a?: { serverCpuShare: number }, b?: { serverCpuShare: number }) =>
+  a && b ? round(a.serverCpuShare / b.serverCpuShare, 2) : null;
 console.log(
   JSON.stringify({
     aircraft: AIRCRAFT,
     clients: CLIENTS,
     seconds: SECONDS,
     runs: results,
-    uwsToWsCpuRatio: uws && ws ? round(uws.serverCpuShare / ws.serverCpuShare, 2) : null,
+    uwsToWsCpuRatio: ratio(results.uws, results.ws),
+    uwsToWsCpuRatioJson: ratio(results['uws-json'], results['ws-json']),
   }),
 );
 process.exit(0);

@@ -1,9 +1,9 @@
 /**
  * WebSocket clients for the edge benchmark, in their own process. argv: port first count
- * worldClients compress. Client i (global index) subscribes to the whole world when
- * i < worldClients, else to region (i % 20). Clients read every frame but parse only the
- * frame head (type, seq, ts) and count upserts with a byte search: the benchmark measures
- * the server, and 1,000 full JSON.parse loops would measure the clients' CPU instead.
+ * worldClients compress encoding (json | compact). Client i (global index) subscribes to the
+ * whole world when i < worldClients, else to region (i % 20). Clients read every frame but parse
+ * only the frame head (type, seq, ts) and count upserts with a byte search: the benchmark
+ * measures the server, and 1,000 full JSON.parse loops would measure the clients' CPU instead.
  * IPC: {cmd:'reset'} starts a window, {cmd:'read'} answers its figures.
  */
 import WebSocket from 'ws';
@@ -11,7 +11,26 @@ import { REGION_COLS, REGION_ROWS, regionBox } from './synthetic.ts';
 
 const [port, first, count, worldClients, compressArg] = process.argv.slice(2).map(Number);
 const compress = compressArg === 1;
+const compact = process.argv[7] === 'compact';
 const UPSERT = Buffer.from('{"icao24":');
+/** Compact rows: the first follows `"upserts":[`, every other one follows the previous row's `]`. */
+const FIRST_ROW = Buffer.from('"upserts":[[');
+const NEXT_ROW = Buffer.from('],["');
+const REMOVES = Buffer.from('"removes":');
+
+function countUpserts(data: Buffer): number {
+  let n = 0;
+  if (!compact) {
+    for (let at = data.indexOf(UPSERT); at !== -1; at = data.indexOf(UPSERT, at + 10)) n += 1;
+    return n;
+  }
+  // A row's values never contain `],["` (strings are callsigns, squawks, ids; anomalies come last but one).
+  const end = data.lastIndexOf(REMOVES);
+  if (data.indexOf(FIRST_ROW) === -1) return 0;
+  n = 1;
+  for (let at = data.indexOf(NEXT_ROW); at !== -1 && at < end; at = data.indexOf(NEXT_ROW, at + 4)) n += 1;
+  return n;
+}
 const HEAD = /^\{"type":"(\w+)"(?:,"seq":(\d+),"ts":(\d+))?/;
 
 interface Client {
@@ -32,7 +51,8 @@ let cpuAtReset = process.cpuUsage();
 function connect(i: number): void {
   const bbox = i < worldClients ? null : regionBox(i % (REGION_COLS * REGION_ROWS));
   // The box in the URL: the first snapshot is the box, not the whole world.
-  const query = bbox === null ? '' : `?bbox=${bbox.join(',')}`;
+  const params = [bbox === null ? '' : `bbox=${bbox.join(',')}`, compact ? 'encoding=compact' : ''];
+  const query = params.some((p) => p !== '') ? `?${params.filter((p) => p !== '').join('&')}` : '';
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/flights${query}`, { perMessageDeflate: compress });
   const c: Client = { ws, seq: null, maxLagMs: 0, gaps: 0, snapshots: 0, bytesAtReset: 0 };
   clients.push(c);
@@ -51,7 +71,7 @@ function connect(i: number): void {
       if (c.seq !== null && seq !== c.seq + 1) c.gaps += 1;
       c.seq = seq;
       c.maxLagMs = Math.max(c.maxLagMs, Date.now() - Number(m[3]));
-      for (let at = data.indexOf(UPSERT); at !== -1; at = data.indexOf(UPSERT, at + 10)) upserts += 1;
+      upserts += countUpserts(data);
     }
   });
   ws.on('error', (err) => process.send?.({ error: String(err) }));

@@ -3,6 +3,9 @@
  * (startEdge), `ws` = the same protocol on a plain `ws` server. argv: kind aircraft compress.
  * IPC: {cmd:'mark'} starts a measurement window, {cmd:'read'} answers its figures.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { createMetrics } from '../../runtime/metrics/metrics.ts';
 import { startEdge } from '../server.ts';
 import { SyntheticFeed } from './synthetic.ts';
@@ -19,6 +22,27 @@ const server =
     : await startWsServer({ metrics, tickHz: TICK_HZ, compress });
 const feed = new SyntheticFeed(server.board, Number(aircraftArg));
 feed.start();
+
+/** BENCH_PROF=dir: a V8 CPU profile of the measurement window only (not start-up or connects). */
+const profDir = process.env.BENCH_PROF;
+const session = profDir ? new Session() : null;
+const profiler = {
+  start: async () => {
+    if (session === null) return;
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  },
+  stop: async () => {
+    if (session === null || profDir === undefined) return;
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(
+      join(profDir, `${process.argv[2]}${compress ? '-deflate' : ''}.cpuprofile`),
+      JSON.stringify(profile),
+    );
+    session.disconnect();
+  },
+};
 
 let mark = {
   cpu: process.cpuUsage(),
@@ -41,6 +65,7 @@ const tickStats = async () => {
 
 process.on('message', async (m: { cmd: string }) => {
   if (m.cmd === 'mark') {
+    await profiler.start();
     const t = await tickStats();
     mark = {
       cpu: process.cpuUsage(),
@@ -56,6 +81,7 @@ process.on('message', async (m: { cmd: string }) => {
     const cpu = process.cpuUsage(mark.cpu);
     const wallMs = Date.now() - mark.wallMs;
     const t = await tickStats();
+    await profiler.stop();
     process.send?.({
       cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
       wallMs,

@@ -20,13 +20,20 @@ export class DeltaCoalescer {
     this.seq = seq;
   }
 
-  /** 'gap' when the frame does not follow; 'ignored' while waiting for a snapshot or for an old frame. */
-  push(d: DeltaFrame): 'ok' | 'gap' | 'ignored' {
-    if (this.seq === null || d.seq <= this.seq) return 'ignored';
-    if (d.seq !== this.seq + 1) {
+  /** Whether a delta with this seq is the next one; a gap resets (wait for a snapshot). */
+  follows(seq: number): 'ok' | 'gap' | 'ignored' {
+    if (this.seq === null || seq <= this.seq) return 'ignored';
+    if (seq !== this.seq + 1) {
       this.reset();
       return 'gap';
     }
+    return 'ok';
+  }
+
+  /** 'gap' when the frame does not follow; 'ignored' while waiting for a snapshot or for an old frame. */
+  push(d: DeltaFrame): 'ok' | 'gap' | 'ignored' {
+    const verdict = this.follows(d.seq);
+    if (verdict !== 'ok') return verdict;
     this.fromSeq ??= d.seq;
     this.seq = d.seq;
     this.ts = d.ts;
