@@ -64,10 +64,10 @@ export class AircraftCore {
     this.gate = new OrderGate(opts, s, at(OrderGate.SLOTS));
     this.filter = new TrackFilter(opts, s, at(TrackFilter.SLOTS));
     this.airport = new NearestAirportCache(airports, opts.airportRadiusM, s, at(NearestAirportCache.SLOTS));
-    this.obs = new Observation(icao24, s, at(Observation.SLOTS));
+    this.obs = new Observation(icao24, this.airport, s, at(Observation.SLOTS));
     this.goAround = new GoAroundMachine(opts, s, at(GoAroundMachine.SLOTS));
     this.emergency = new EmergencySquawkMachine(opts, s, at(EmergencySquawkMachine.SLOTS));
-    this.signal = new SignalLostMachine(opts, s, at(SignalLostMachine.SLOTS));
+    this.signal = new SignalLostMachine(opts, this.airport, s, at(SignalLostMachine.SLOTS));
     this.rapid = new RapidDescentMachine(opts, s, at(rapidSlots));
   }
 
@@ -101,9 +101,7 @@ export class AircraftCore {
     o.vrateMs = f.vrateMs;
     o.onGround = env.on_ground;
     o.squawk = env.squawk ?? null;
-    this.airport.at(o.lat, o.lon);
-    o.airport = this.airport.airport;
-    o.airportDistM = this.airport.distM;
+    o.moved();
 
     const out = this.events;
     this.signal.update(o, out);

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AirportIndex, type AirportRef, NearestAirportCache } from './airports.ts';
+import { AircraftCore } from './aircraft.ts';
+import { AirportIndex, type AirportRef, NearestAirportCache, type NearestTwo } from './airports.ts';
+import { DETECTOR_DEFAULTS } from './defaults.ts';
 import { haversineM } from './geo.ts';
+import { flight } from './scenario.ts';
 
 const index = AirportIndex.fromGeoJSON(
   readFileSync(new URL('../fixtures/airports.geojson', import.meta.url), 'utf8'),
@@ -118,5 +121,89 @@ describe('NearestAirportCache', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('stays exact when asked only now and then (the machines ask only when they need an airport)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 39.5, max: 41.5, noNaN: true }),
+        fc.double({ min: -75, max: -72.5, noNaN: true }),
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+            fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+            fc.boolean(),
+          ),
+          { maxLength: 60 },
+        ),
+        (lat0, lon0, steps) => {
+          const cache = new NearestAirportCache(index, 20_000);
+          let lat = lat0;
+          let lon = lon0;
+          for (const [dLat, dLon, ask] of steps) {
+            lat += dLat;
+            lon += dLon;
+            if (!ask) continue;
+            cache.at(lat, lon);
+            expect(cache.airport?.ident ?? null).toBe(
+              linearNearest(index.airports, lat, lon, 20_000)?.ident ?? null,
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('knows the highest airport elevation (above it, no airport needs looking up)', () => {
+    const highest = Math.max(...index.airports.map((a) => a.elevationM ?? 0));
+    expect(index.maxElevationM).toBe(highest);
+    expect(highest).toBeGreaterThan(4_000);
+    expect(new AirportIndex([]).maxElevationM).toBe(0);
+  });
+});
+
+describe('airport lookups per update', () => {
+  /** Counts kd-tree searches. */
+  class CountingIndex extends AirportIndex {
+    searches = 0;
+    override nearestTwo(lat: number, lon: number, maxDistM: number, out: NearestTwo): void {
+      this.searches++;
+      super.nearestTwo(lat, lon, maxDistM, out);
+    }
+  }
+  const counting = () => new CountingIndex(index.airports);
+  const run = (idx: AirportIndex, envs: ReturnType<typeof flight>) => {
+    const core = new AircraftCore(envs[0].icao24, DETECTOR_DEFAULTS, idx);
+    for (const e of envs) core.update(e);
+    return core;
+  };
+
+  it('none for cruise and level flight over dense airspace (JFK area)', () => {
+    const idx = counting();
+    run(
+      idx,
+      flight('af0001', { lat: 40.7, lon: -73.6, altM: 10_000, speedMs: 230, trackDeg: 250 }, [
+        { durationS: 600 },
+      ]),
+    );
+    run(
+      idx,
+      flight('af0002', { lat: 40.7, lon: -73.6, altM: 900, speedMs: 120, trackDeg: 250 }, [
+        { durationS: 300 },
+      ]),
+    );
+    expect(idx.searches).toBe(0);
+  });
+
+  it('some for a low descent near JFK (an approach needs its airport)', () => {
+    const idx = counting();
+    run(
+      idx,
+      flight('af0003', { lat: 40.64, lon: -73.55, altM: 900, speedMs: 80, trackDeg: 270 }, [
+        { durationS: 120, vrateMs: -5 },
+      ]),
+    );
+    expect(idx.searches).toBeGreaterThan(0);
   });
 });

@@ -31,10 +31,15 @@ export interface NearestTwo {
 
 export class AirportIndex {
   readonly airports: readonly AirportRef[];
+  /** The highest reference elevation of any airport (0 when none is higher than sea level). */
+  readonly maxElevationM: number;
   private readonly index: KDBush;
 
   constructor(airports: readonly AirportRef[]) {
     this.airports = airports;
+    let maxElevationM = 0;
+    for (const a of airports) maxElevationM = Math.max(maxElevationM, elevationOf(a));
+    this.maxElevationM = maxElevationM;
     this.index = new KDBush(Math.max(1, airports.length), NODE_SIZE);
     for (const a of airports) this.index.add(a.lon, a.lat);
     if (airports.length === 0) this.index.add(0, 0); // kdbush needs one point; never returned (see ids)
@@ -147,6 +152,11 @@ export class NearestAirportCache implements Slotted {
     this.distM = Number.NaN;
     this.validM = -1;
     this.hit = hit;
+  }
+
+  /** The highest reference elevation of any airport in the index. */
+  get maxElevationM(): number {
+    return this.index.maxElevationM;
   }
 
   /** Updates `airport` and `distM` for a position. */

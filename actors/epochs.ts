@@ -7,23 +7,24 @@
 export class EpochTracker {
   private base = 0; // oldest epoch that may still hold work
   private counts: number[] = [0]; // outstanding work per epoch, from base
+  private total = 0; // sum of counts (asked after every actor wake)
   private waiters: Array<{ epoch: number; resolve: () => void }> = [];
 
   /** Tags one unit of work; returns its epoch (hand it back to done()). */
   add(): number {
     this.counts[this.counts.length - 1]++;
+    this.total++;
     return this.base + this.counts.length - 1;
   }
 
   done(epoch: number): void {
     this.counts[epoch - this.base]--;
+    this.total--;
     if (epoch === this.base && this.counts[0] === 0) this.advance();
   }
 
   get outstanding(): number {
-    let n = 0;
-    for (const c of this.counts) n += c;
-    return n;
+    return this.total;
   }
 
   /** Resolves when all work tagged before this call is done. */

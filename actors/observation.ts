@@ -1,4 +1,4 @@
-import type { AirportRef } from './airports.ts';
+import type { AirportRef, NearestAirportCache } from './airports.ts';
 import { defineSlots, type Slotted } from './slots.ts';
 
 /**
@@ -6,6 +6,10 @@ import { defineSlots, type Slotted } from './slots.ts';
  * flags from the envelope, and the nearest airport. One per aircraft, rewritten in place for every
  * update (no allocation on the hot path); its numbers live in the aircraft's Float64Array.
  * Unknown numbers are NaN.
+ *
+ * The nearest airport is looked up only when a machine asks for it (`airport`, `airportDistM`):
+ * most updates (cruise, climbs, level flight) need none, and the answer is a pure function of the
+ * position, so asking later gives what asking every time would have.
  */
 export class Observation implements Slotted {
   static readonly SLOTS: number;
@@ -19,18 +23,52 @@ export class Observation implements Slotted {
   declare vrateMs: number;
   onGround = false;
   squawk: string | null = null;
-  /** Nearest airport within airportRadiusM, or null (then heights are over sea level). */
-  airport: AirportRef | null = null;
-  declare airportDistM: number;
+  declare private nearestDistM: number;
+  private nearest: AirportRef | null = null;
+  /** `nearest` is for the current lat/lon. */
+  private resolved = false;
 
   constructor(
     readonly icao24: string,
+    /** Null: no airports (heights over sea level). */
+    private readonly airports: NearestAirportCache | null = null,
     readonly s = new Float64Array(Observation.SLOTS),
     readonly b = 0,
   ) {
     this.altM = Number.NaN;
     this.vrateMs = Number.NaN;
-    this.airportDistM = Number.NaN;
+    this.nearestDistM = Number.NaN;
+  }
+
+  /** lat/lon changed: the airport is looked up again when asked for. */
+  moved(): void {
+    this.resolved = false;
+  }
+
+  /** Nearest airport within airportRadiusM, or null (then heights are over sea level). */
+  get airport(): AirportRef | null {
+    if (!this.resolved) this.resolve();
+    return this.nearest;
+  }
+
+  /** The highest elevation of any airport: above it, heights over every airport are known. */
+  get maxAirportElevationM(): number {
+    return this.airports === null ? 0 : this.airports.maxElevationM;
+  }
+
+  /** Distance to `airport` (NaN when none). */
+  get airportDistM(): number {
+    if (!this.resolved) this.resolve();
+    return this.nearestDistM;
+  }
+
+  private resolve(): void {
+    this.resolved = true;
+    const c = this.airports;
+    if (c === null) return;
+    c.at(this.lat, this.lon);
+    this.nearest = c.airport;
+    this.nearestDistM = c.distM;
   }
 }
 
@@ -40,5 +78,5 @@ export class Observation implements Slotted {
   'lon',
   'altM',
   'vrateMs',
-  'airportDistM',
+  'nearestDistM',
 ]);

@@ -58,12 +58,20 @@ export class GoAroundMachine implements Slotted {
       this.approaching = false; // landed, or touched and went: not a go-around
       return;
     }
-    const ap = o.airport;
     const op = this.opts;
+    // Higher than the approach height over the highest airport is higher over every airport: no
+    // approach can start or go on, whichever is nearest (so none needs looking up).
+    const aboveAll = alt - o.maxAirportElevationM > op.approachMaxHeightM;
+    if (!this.approaching && (aboveAll || !(o.vrateMs < -op.approachDescentRateMs))) return;
+    if (aboveAll) {
+      this.approaching = false; // climbed out without getting low: no event
+      return;
+    }
+    const ap = o.airport;
     const inZone = ap !== null && o.airportDistM <= op.approachRadiusM;
     const height = alt - elevationOf(ap);
     if (!this.approaching) {
-      if (inZone && height < op.approachMaxHeightM && o.vrateMs < -op.approachDescentRateMs) {
+      if (inZone && height < op.approachMaxHeightM) {
         this.approaching = true;
         this.startAltM = alt;
         this.lowAltM = Number.POSITIVE_INFINITY;

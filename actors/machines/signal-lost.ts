@@ -1,4 +1,5 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
+import type { NearestAirportCache } from '../airports.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
 import { defineSlots, type Slotted } from '../slots.ts';
@@ -21,10 +22,11 @@ export class SignalLostMachine implements Slotted {
   private lastAirborne = false;
   private icao24 = '';
   private callsign: string | null = null;
-  private airport: string | null = null;
 
   constructor(
     private readonly opts: Pick<DetectorOptions, 'signalLostAfterS'>,
+    /** Where the nearest airport of the last position is looked up, only when an event needs it. */
+    private readonly airports: NearestAirportCache | null = null,
     readonly s = new Float64Array(SignalLostMachine.SLOTS),
     readonly b = 0,
   ) {
@@ -42,6 +44,13 @@ export class SignalLostMachine implements Slotted {
     };
   }
 
+  /** The nearest airport of the last position (the answer depends on the position alone). */
+  private airport(): string | null {
+    if (this.airports === null) return null;
+    this.airports.at(this.lastLat, this.lastLon);
+    return this.airports.airport?.ident ?? null;
+  }
+
   /** An accepted update: closes an open event, and remembers where the aircraft was last seen. */
   update(o: Observation, out: AnomalyEvent[]): void {
     if (this.open) {
@@ -53,7 +62,7 @@ export class SignalLostMachine implements Slotted {
           'info',
           this.last(),
           { startedAt: this.lastTsMs, detectedAt: this.detectedAt, endedAt: o.tsMs },
-          this.airport,
+          this.airport(),
           { silent_s: Math.round((o.tsMs - this.lastTsMs) / 1000), resumed_lat: o.lat, resumed_lon: o.lon },
         ),
       );
@@ -65,7 +74,6 @@ export class SignalLostMachine implements Slotted {
     this.lastLat = o.lat;
     this.lastLon = o.lon;
     this.lastAltM = o.altM;
-    this.airport = o.airport?.ident ?? null;
   }
 
   /** The feed clock advanced to `feedTsMs` (ms): opens the event if this aircraft has gone quiet. */
@@ -81,7 +89,7 @@ export class SignalLostMachine implements Slotted {
         'info',
         this.last(),
         { startedAt: this.lastTsMs, detectedAt: feedTsMs, endedAt: null },
-        this.airport,
+        this.airport(),
         { silent_s: Math.round((feedTsMs - this.lastTsMs) / 1000) },
       ),
     );
