@@ -1,114 +1,56 @@
 /**
- * Replaces two internal kafkajs 2.2.4 producer functions that dominate its CPU profile:
+ * The kafkajs 2.2.4 fast path: replaces internal kafkajs functions that dominate its CPU profile,
+ * each with one giving the same bytes or values (property tests against kafkajs's own code beside
+ * each replacement). The replacements live in their own modules; this one installs them.
  *
- * - `Record` (recordBatch/record/v0): kafkajs allocates a zeroed 512-byte Encoder per record, one
- *   Buffer per varint and Long objects per timestamp (about a fifth of producer CPU). Here each
- *   record is written once into a shared slab; the bytes are identical (property-tested against
- *   the original in kafkajs-fast-path.test.ts). Records with headers still go to the original.
- * - `groupMessagesPerPartition`: the original copies the partition's array for every message
- *   (quadratic in messages per partition per send); here it is a plain push.
+ * Producer:
+ * - produce/v3/request.js (v4-v7 reuse it): the whole request written once into one buffer, CRC-32C
+ *   slicing-by-8 (fast-produce-request.ts, crc32c.ts). Compressed requests and records with headers
+ *   still use kafkajs's encoders.
+ * - protocol/request.js: size + header + payload in one allocation (fast-request-frame.ts).
+ * - producer/groupMessagesPerPartition.js: the original copies the partition's array for every
+ *   message (quadratic in messages per partition per send); here a plain push.
  *
- * It patches kafkajs's CommonJS module cache, so it must run before kafkajs loads those modules:
- * kafka-bus.ts takes kafkajs from here (`kafkajs` below). With another kafkajs version, or when a
- * module was already loaded, that part stays stock (correct, slower) and `kafkajsFastPath` says so.
+ * Consumer:
+ * - recordBatch/v0/decoder.js: uncompressed batches read in one loop with plain-number varints, no
+ *   Decoder, Long or Buffer per record (fast-fetch-decoding.ts).
+ * - consumer/batch.js: the offset filter compares numbers instead of a Long per message.
+ *
+ * It patches kafkajs's CommonJS module cache, so it must run before kafkajs loads those modules (or
+ * the modules that capture them at load): kafka-bus.ts takes kafkajs from here (`kafkajs` below).
+ * With another kafkajs version, or when a module was already loaded, that part stays stock (correct,
+ * slower) and `kafkajsFastPath` says which parts are on.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { fastBatchClass, fastRecordBatchDecoder, type RecordBatchDecoder } from './fast-fetch-decoding.ts';
+import {
+  fastProduceRequestV3,
+  type ProduceArgs,
+  type ProduceRequest,
+  type RecordEncoder,
+} from './fast-produce-request.ts';
+import { frameRequest } from './fast-request-frame.ts';
+import { kafkajsPath, kafkajsVersion, requireCjs } from './kafkajs-internals.ts';
 
-const require = createRequire(import.meta.url);
-const root = dirname(require.resolve('kafkajs/package.json'));
-const RECORD = join(root, 'src/protocol/recordBatch/record/v0/index.js');
-const GROUP = join(root, 'src/producer/groupMessagesPerPartition.js');
-const PRODUCE_V3 = join(root, 'src/protocol/requests/produce/v3/request.js');
-const SEND_MESSAGES = join(root, 'src/producer/sendMessages.js');
+const RECORD = kafkajsPath('src/protocol/recordBatch/record/v0/index.js');
+const RECORD_DECODER = kafkajsPath('src/protocol/recordBatch/record/v0/decoder.js');
+const RECORD_BATCH_DECODER = kafkajsPath('src/protocol/recordBatch/v0/decoder.js');
+const DECODE_MESSAGES = kafkajsPath('src/protocol/requests/fetch/v4/decodeMessages.js');
+const PRODUCE_V3 = kafkajsPath('src/protocol/requests/produce/v3/request.js');
+/** The produce request versions that capture v3's export when they load. */
+const PRODUCE_LATER = [4, 5, 6, 7].map((v) => kafkajsPath(`src/protocol/requests/produce/v${v}/request.js`));
+const REQUEST_FRAME = kafkajsPath('src/protocol/request.js');
+const CONNECTION = kafkajsPath('src/network/connection.js');
+const BATCH = kafkajsPath('src/consumer/batch.js');
+const CONSUMER_GROUP = kafkajsPath('src/consumer/consumerGroup.js');
+const FILTER_ABORTED = kafkajsPath('src/consumer/filterAbortedMessages.js');
+const GROUP = kafkajsPath('src/producer/groupMessagesPerPartition.js');
+const SEND_MESSAGES = kafkajsPath('src/producer/sendMessages.js');
 
-export interface RecordArgs {
-  offsetDelta?: number;
-  timestampDelta?: number;
-  key?: Buffer | string | null;
-  value?: Buffer | string | null;
-  headers?: Record<string, unknown>;
-}
-
-/** What kafkajs's RecordBatch reads from a record: an Encoder-shaped `{buf, buffer}`. */
-interface EncodedRecord {
-  buf: Buffer;
-  readonly buffer: Buffer;
-}
-
-const SLAB_BYTES = 256 * 1024;
-let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-let slabAt = 0;
-
-/** Room for `n` bytes: a fresh slab when full (records still referencing the old one keep it alive). */
-function reserve(n: number): Buffer {
-  if (slabAt + n > slab.length) {
-    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, n));
-    slabAt = 0;
-  }
-  return slab;
-}
-
-const zigzag = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
-
-function sizeOfUVarint(u: number): number {
-  let n = 1;
-  while (u >= 128) {
-    u = Math.floor(u / 128);
-    n++;
-  }
-  return n;
-}
-
-function writeUVarint(buf: Buffer, at: number, u: number): number {
-  while (u >= 128) {
-    buf[at++] = (u % 128) | 0x80;
-    u = Math.floor(u / 128);
-  }
-  buf[at++] = u;
-  return at;
-}
-
-const byteLength = (v: Buffer | string | null | undefined) =>
-  v == null ? -1 : typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
-
-function writeBytes(buf: Buffer, at: number, v: Buffer | string | null | undefined, len: number): number {
-  at = writeUVarint(buf, at, zigzag(len));
-  if (len < 0) return at;
-  if (typeof v === 'string') buf.write(v, at, len, 'utf8');
-  else (v as Buffer).copy(buf, at);
-  return at + len;
-}
-
-/** Encodes one record exactly as kafkajs's record/v0 does (without headers). */
-export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value }: RecordArgs): EncodedRecord {
-  const keyLen = byteLength(key);
-  const valueLen = byteLength(value);
-  const ts = zigzag(Number(timestampDelta));
-  const off = zigzag(offsetDelta);
-  const body =
-    1 +
-    sizeOfUVarint(ts) +
-    sizeOfUVarint(off) +
-    sizeOfUVarint(zigzag(keyLen)) +
-    Math.max(keyLen, 0) +
-    sizeOfUVarint(zigzag(valueLen)) +
-    Math.max(valueLen, 0) +
-    1; // header count 0
-  const total = sizeOfUVarint(zigzag(body)) + body;
-  const buf = reserve(total);
-  const start = slabAt;
-  let at = writeUVarint(buf, start, zigzag(body));
-  buf[at++] = 0; // attributes
-  at = writeUVarint(buf, at, ts);
-  at = writeUVarint(buf, at, off);
-  at = writeBytes(buf, at, key, keyLen);
-  at = writeBytes(buf, at, value, valueLen);
-  buf[at++] = 0; // no headers
-  slabAt = at;
-  const bytes = buf.subarray(start, at);
-  return { buf: bytes, buffer: bytes };
-}
+/**
+ * Modules kafkajs loads lazily (first produce, first fetch) that capture replaced ones: loading them
+ * (and kafkajs) before this module keeps kafkajs stock — what the benchmark's stock runs do.
+ */
+export const LAZILY_LOADED_MODULES = [...PRODUCE_LATER, DECODE_MESSAGES];
 
 type Partitioner = (args: { topic: string; partitionMetadata: unknown; message: unknown }) => number;
 
@@ -135,35 +77,72 @@ export function groupMessagesPerPartition({
   return result;
 }
 
-/** The original kafkajs record encoder (the reference for the property test). */
-export const originalRecord = require(RECORD) as (args: RecordArgs) => { buffer: Buffer };
+/** kafkajs's own implementations (references for the property tests, fallbacks at run time). */
+export const original = {
+  record: requireCjs(RECORD) as RecordEncoder,
+  recordDecoder: requireCjs(RECORD_DECODER) as Parameters<typeof fastRecordBatchDecoder>[1],
+  recordBatchDecoder: requireCjs(RECORD_BATCH_DECODER) as RecordBatchDecoder,
+  produceRequestV3: requireCjs(PRODUCE_V3) as (args: ProduceArgs) => ProduceRequest,
+  frameRequest: requireCjs(REQUEST_FRAME) as typeof frameRequest,
+  Batch: requireCjs(BATCH) as { new (...args: unknown[]): object; prototype: object },
+  filterAbortedMessages: requireCjs(FILTER_ABORTED) as Parameters<typeof fastBatchClass>[1],
+};
 
-/** Which replacements took effect (each needs its kafkajs module not yet loaded by kafkajs). */
+/** Which replacements took effect. */
 export interface FastPathStatus {
-  record: boolean;
+  produce: boolean;
+  frame: boolean;
   grouping: boolean;
+  fetch: boolean;
+  batch: boolean;
   reason: string;
 }
 
+const loaded = (...paths: string[]) => paths.some((p) => requireCjs.cache[p] !== undefined);
+
+function replace(path: string, exports: unknown) {
+  requireCjs(path);
+  requireCjs.cache[path]!.exports = exports;
+}
+
 function install(): FastPathStatus {
-  const version = (require('kafkajs/package.json') as { version: string }).version;
-  if (version !== '2.2.4')
-    return { record: false, grouping: false, reason: `kafkajs ${version}, patch written for 2.2.4` };
-  // Produce requests are loaded lazily (first send); sendMessages when kafkajs itself loads.
-  const record = !require.cache[PRODUCE_V3];
-  if (record) {
-    require.cache[RECORD]!.exports = (args: RecordArgs) =>
-      args.headers && Object.keys(args.headers).length > 0 ? originalRecord(args) : encodeRecord(args);
+  if (kafkajsVersion !== '2.2.4') {
+    return {
+      produce: false,
+      frame: false,
+      grouping: false,
+      fetch: false,
+      batch: false,
+      reason: `kafkajs ${kafkajsVersion}, fast path written for 2.2.4`,
+    };
   }
-  const grouping = !require.cache[SEND_MESSAGES];
-  if (grouping) {
-    require(GROUP);
-    require.cache[GROUP]!.exports = groupMessagesPerPartition;
-  }
-  return { record, grouping, reason: record && grouping ? 'patched' : 'kafkajs loaded before the patch' };
+  // Each part only while the modules that capture it at load time are not loaded yet.
+  const produce = !loaded(...PRODUCE_LATER);
+  if (produce) replace(PRODUCE_V3, fastProduceRequestV3(original.produceRequestV3, original.record));
+  const frame = !loaded(CONNECTION);
+  if (frame) replace(REQUEST_FRAME, frameRequest);
+  const grouping = !loaded(SEND_MESSAGES);
+  if (grouping) replace(GROUP, groupMessagesPerPartition);
+  const fetch = !loaded(DECODE_MESSAGES);
+  if (fetch)
+    replace(
+      RECORD_BATCH_DECODER,
+      fastRecordBatchDecoder(original.recordBatchDecoder, original.recordDecoder),
+    );
+  const batch = !loaded(CONSUMER_GROUP);
+  if (batch) replace(BATCH, fastBatchClass(original.Batch, original.filterAbortedMessages));
+  const all = produce && frame && grouping && fetch && batch;
+  return {
+    produce,
+    frame,
+    grouping,
+    fetch,
+    batch,
+    reason: all ? 'patched' : 'kafkajs loaded before the patch',
+  };
 }
 
 export const kafkajsFastPath = install();
 
 /** kafkajs itself, loaded after the patch: import it from here so the order cannot be reordered away. */
-export const kafkajs = require('kafkajs') as typeof import('kafkajs');
+export const kafkajs = requireCjs('kafkajs') as typeof import('kafkajs');
