@@ -1,17 +1,18 @@
 import { dispatch, spawn, start, stop } from 'nact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { installNactIdleTimer, nactIdleTimer } from './nact-idle-timer.ts';
+import { installNactFastPath, nactFastPath } from './nact-fast-path.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
+installNactFastPath();
+
 describe('nact idle timer (one refreshed Timeout per actor)', () => {
-  installNactIdleTimer();
   afterEach(() => vi.restoreAllMocks());
 
   it('is active for the nact version it was written for', () => {
-    expect(nactIdleTimer.active).toBe(true);
-    expect(installNactIdleTimer()).toBe(true); // idempotent
+    expect(nactFastPath.active).toBe(true);
+    expect(installNactFastPath()).toBe(true); // idempotent
   });
 
   it('creates no timer per message: 1,000 messages, at most one setTimeout', async () => {
@@ -104,6 +105,117 @@ describe('nact idle timer (one refreshed Timeout per actor)', () => {
     for (const r of refs) stop(r);
     await sleep(10);
     expect(timeouts() - before).toBe(0);
+    stop(system);
+  });
+});
+
+describe('nact run queue (one setImmediate per turn, no await for plain values)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("keeps each actor's messages in order, interleaved across actors, with one setImmediate per turn", async () => {
+    const system = start();
+    const seen = new Map<string, number[]>();
+    const body = function (this: { name: string }, s: number, msg: number) {
+      const list = seen.get(this.name) ?? [];
+      list.push(msg);
+      seen.set(this.name, list);
+      return s + 1;
+    };
+    const refs = Array.from({ length: 50 }, (_, i) =>
+      spawn(system, body, `q${i}`, { initialState: 0 } as never),
+    );
+    const spy = vi.spyOn(globalThis, 'setImmediate');
+    for (let m = 0; m < 20; m++) for (const r of refs) dispatch(r, m);
+    while ([...seen.values()].reduce((n, l) => n + l.length, 0) < 1000) await sleep(1);
+    for (const list of seen.values()) expect(list).toEqual(Array.from({ length: 20 }, (_, m) => m));
+    // One per turn (each turn runs one message per actor), not one per message.
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(25);
+    stop(system);
+  });
+
+  it('awaits an actor function that returns a promise, and sees a rejection as a crash', async () => {
+    const system = start();
+    const states: number[] = [];
+    const crashes: unknown[] = [];
+    const ref = spawn(
+      system,
+      async (s: number, msg: number) => {
+        await sleep(5);
+        if (msg < 0) throw new Error('boom');
+        states.push(s + msg);
+        return s + msg;
+      },
+      'async',
+      {
+        initialState: 100,
+        onCrash: (_msg: unknown, err: Error, ctx: { reset: symbol }) => {
+          crashes.push(err.message);
+          return ctx.reset;
+        },
+      } as never,
+    );
+    for (const m of [1, 2, -1, 3]) dispatch(ref, m);
+    await sleep(100);
+    expect(states).toEqual([101, 103, 103]); // reset to 100 after the crash
+    expect(crashes).toEqual(['boom']);
+    stop(system);
+  });
+
+  it('sends a synchronous throw to onCrash; the actor restarts fresh and goes on', async () => {
+    const system = start();
+    const states: number[] = [];
+    const ref = spawn(
+      system,
+      (s: number, msg: number) => {
+        if (msg === 0) throw new Error('zero');
+        states.push(s + msg);
+        return s + msg;
+      },
+      'sync',
+      { initialState: 10, onCrash: (_m: unknown, _e: unknown, ctx: { reset: symbol }) => ctx.reset } as never,
+    );
+    for (const m of [1, 1, 0, 5]) dispatch(ref, m);
+    await sleep(20);
+    expect(states).toEqual([11, 12, 15]);
+    stop(system);
+  });
+
+  it('runs nothing for an actor stopped with messages queued', async () => {
+    const system = start();
+    let handled = 0;
+    const count = (s: number) => {
+      handled += 1;
+      return s;
+    };
+    const ref = spawn(system, count, 'stopped', { initialState: 0 } as never);
+    dispatch(ref, 1);
+    stop(ref);
+    await sleep(20);
+    expect(handled).toBe(0);
+    stop(system);
+  });
+
+  it('an actor messaging itself does not starve the event loop', async () => {
+    const system = start();
+    let pings = 0;
+    let pingsWhenOtherWorkRan = -1;
+    const ref = spawn(
+      system,
+      function (this: { self: unknown }, s: number) {
+        pings += 1;
+        if (pings < 10_000) dispatch(this.self as never, 0);
+        return s;
+      },
+      'pinger',
+      { initialState: 0 } as never,
+    );
+    dispatch(ref, 0);
+    setImmediate(() => {
+      pingsWhenOtherWorkRan = pings;
+    });
+    while (pings < 10_000) await sleep(1);
+    expect(pingsWhenOtherWorkRan).toBeGreaterThan(0);
+    expect(pingsWhenOtherWorkRan).toBeLessThan(10);
     stop(system);
   });
 });

@@ -14,7 +14,7 @@ import type { AirportIndex } from './airports.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
-import { installNactIdleTimer } from './nact-idle-timer.ts';
+import { installNactFastPath } from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
 
 export interface FlightRouterPorts {
@@ -131,7 +131,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   const wantHistory = ports.history !== nullHistorySink;
   const wantBoard = ports.board !== nullTrackBoard;
   const idleMs = Math.round(opts.actorIdleS * 1000);
-  installNactIdleTimer();
+  installNactFastPath();
   const system = start();
   const entries = new Map<string, Entry>();
   const clocks = new Map<number, FeedClock>();
