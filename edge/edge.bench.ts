@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const AIRCRAFT = Number(process.env.BENCH_AIRCRAFT ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
-const WORLD_CLIENTS = 10;
+const WORLD_CLIENTS = Number(process.env.BENCH_WORLD_CLIENTS ?? 10);
 const CLIENT_PROCESSES = 4;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_S = 4;
@@ -33,6 +33,7 @@ async function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
 
 interface ServerFigures {
   cpuShare: number;
+  sharedCpuShare: number;
   wallMs: number;
   updatesPerS: number;
   payloadBytesPerS: number;
@@ -51,9 +52,11 @@ interface ClientFigures {
 }
 
 async function run(name: string) {
-  const [kind, variant] = name.split('-');
+  const [base, variant] = name.split('-');
+  const raw = variant === 'raw';
+  const kind = raw ? name : base;
   const compress = variant === 'deflate';
-  const encoding = variant === undefined ? 'compact' : 'json';
+  const encoding = variant === undefined || raw ? 'compact' : 'json';
   console.log(`[${name}] starting server with ${AIRCRAFT} aircraft`);
   const server = fork(here('./bench/server-process.ts'), [kind, String(AIRCRAFT), compress ? '1' : '0'], tsx);
   const [{ port }] = (await once(server, 'message')) as [{ port: number }];
@@ -90,6 +93,9 @@ async function run(name: string) {
     run: name,
     encoding,
     serverCpuShare: round(s.cpuShare, 3),
+    sharedCpuShare: round(s.sharedCpuShare, 3),
+    fanoutCpuShare: round(s.cpuShare - s.sharedCpuShare, 3),
+    serverCpuUsPerUpsert: upserts > 0 ? round((s.cpuShare * 1e6 * seconds) / upserts, 3) : null,
     framesPerS: Math.round(sum((c) => c.frames) / seconds),
     upsertsDeliveredPerS: Math.round(upserts / seconds),
     aircraftUpdatesPerS: Math.round(s.updatesPerS),
@@ -113,16 +119,25 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 console.log(`edge bench on ${cpus().length} cores (shared machine: expect noise)`);
 const results: Record<string, Awaited<ReturnType<typeof run>>> = {};
 for (const name of RUNS) results[name] = await run(name);
-const ratio = (a?: { serverCpuShare: number }, b?: { serverCpuShare: number }) =>
-  a && b ? round(a.serverCpuShare / b.serverCpuShare, 2) : null;
+type Figures = Awaited<ReturnType<typeof run>>;
+const ratio = (a: Figures | undefined, b: Figures | undefined, f: (x: Figures) => number | null) => {
+  const x = a && f(a);
+  const y = b && f(b);
+  return x && y ? round(x / y, 2) : null;
+};
+const ratios = (a?: Figures, b?: Figures) => ({
+  cpu: ratio(a, b, (x) => x.serverCpuShare),
+  cpuPerUpsert: ratio(a, b, (x) => x.serverCpuUsPerUpsert),
+  fanoutCpu: ratio(a, b, (x) => x.fanoutCpuShare),
+});
 console.log(
   JSON.stringify({
     aircraft: AIRCRAFT,
     clients: CLIENTS,
     seconds: SECONDS,
     runs: results,
-    uwsToWsCpuRatio: ratio(results.uws, results.ws),
-    uwsToWsCpuRatioJson: ratio(results['uws-json'], results['ws-json']),
+    uwsToWs: ratios(results.uws, results.ws),
+    uwsToWsJson: ratios(results['uws-json'], results['ws-json']),
   }),
 );
 process.exit(0);

@@ -1,6 +1,7 @@
 /**
  * One benchmark server in its own process (so its CPU is its own): `uws` = the real edge
- * (startEdge), `ws` = the same protocol on a plain `ws` server. argv: kind aircraft compress.
+ * (startEdge), `ws` = the same protocol on a plain `ws` server, `uws-raw` / `ws-raw` = the same
+ * frames published bare (raw-server.ts, the calibration). argv: kind aircraft compress.
  * IPC: {cmd:'mark'} starts a measurement window, {cmd:'read'} answers its figures.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { createMetrics } from '../../runtime/metrics/metrics.ts';
 import { startEdge } from '../server.ts';
+import { CpuMeter } from './cpu-meter.ts';
+import { startRawServer } from './raw-server.ts';
 import { SyntheticFeed } from './synthetic.ts';
 import { startWsServer } from './ws-server.ts';
 
@@ -19,8 +22,21 @@ const TICK_HZ = 4;
 const server =
   kind === 'uws'
     ? await startEdge({ port: 0, tickHz: TICK_HZ, metrics, compression: compress, uiDir: '/nonexistent' })
-    : await startWsServer({ metrics, tickHz: TICK_HZ, compress });
+    : kind === 'ws'
+      ? await startWsServer({ metrics, tickHz: TICK_HZ, compress })
+      : await startRawServer(kind === 'uws-raw' ? 'uws' : 'ws', TICK_HZ);
 const feed = new SyntheticFeed(server.board, Number(aircraftArg));
+/**
+ * The work both servers share, metered apart from the fan-out: the synthetic feed with its
+ * board upserts, expiry, change tracking and building every group's frames. The rest of the
+ * server's CPU is the fan-out: per-socket checks, encoding frames to bytes, publish/send, the
+ * sockets' writes, timers, and the GC not caught inside the metered calls.
+ */
+const shared = new CpuMeter();
+shared.wrap(feed, 'step');
+shared.wrap(server.board, 'expire');
+shared.wrap(server.board, 'takeChanges');
+shared.wrap(server.fanout.groups, 'tick');
 feed.start();
 
 /** BENCH_PROF=dir: a V8 CPU profile of the measurement window only (not start-up or connects). */
@@ -47,6 +63,7 @@ const profiler = {
 let mark = {
   cpu: process.cpuUsage(),
   wallMs: Date.now(),
+  sharedUs: 0,
   updates: 0,
   bytes: 0,
   skipped: 0,
@@ -70,6 +87,7 @@ process.on('message', async (m: { cmd: string }) => {
     mark = {
       cpu: process.cpuUsage(),
       wallMs: Date.now(),
+      sharedUs: shared.us,
       updates: feed.updates,
       bytes: await counter(metrics.wsBytesSent),
       skipped: await counter(metrics.wsFramesSkipped),
@@ -84,6 +102,7 @@ process.on('message', async (m: { cmd: string }) => {
     await profiler.stop();
     process.send?.({
       cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
+      sharedCpuShare: (shared.us - mark.sharedUs) / 1000 / wallMs,
       wallMs,
       updatesPerS: ((feed.updates - mark.updates) * 1000) / wallMs,
       payloadBytesPerS: (((await counter(metrics.wsBytesSent)) - mark.bytes) * 1000) / wallMs,

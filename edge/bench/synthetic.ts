@@ -60,21 +60,23 @@ export class SyntheticFeed {
 
   /** Updates `count / 10` aircraft every 100 ms, so each one once a second. */
   start(): void {
+    this.timer = setInterval(() => this.step(), 100);
+  }
+
+  step(): void {
     const perStep = Math.ceil(this.planes.length / 10);
-    this.timer = setInterval(() => {
-      const nowMs = Date.now();
-      for (let k = 0; k < perStep; k++) {
-        const p = this.planes[this.next];
-        this.next = (this.next + 1) % this.planes.length;
-        // Wander a little inside the region (tenths of a degree), so boxes stay at ~5%.
-        p.headingDeg = (p.headingDeg + 7) % 360;
-        const rad = (p.headingDeg * Math.PI) / 180;
-        p.lon += Math.sin(rad) * 0.002;
-        p.lat += Math.cos(rad) * 0.002;
-        this.board.upsert(this.track(p, nowMs));
-        this.updates += 1;
-      }
-    }, 100);
+    const nowMs = Date.now();
+    for (let k = 0; k < perStep; k++) {
+      const p = this.planes[this.next];
+      this.next = (this.next + 1) % this.planes.length;
+      // Wander a little inside the region (tenths of a degree), so boxes stay at ~5%.
+      p.headingDeg = (p.headingDeg + 7) % 360;
+      const rad = (p.headingDeg * Math.PI) / 180;
+      p.lon += Math.sin(rad) * 0.002;
+      p.lat += Math.cos(rad) * 0.002;
+      this.board.upsert(this.track(p, nowMs));
+      this.updates += 1;
+    }
   }
 
   stop(): void {

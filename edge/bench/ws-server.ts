@@ -72,6 +72,7 @@ export async function startWsServer(options: { metrics: Metrics; tickHz: number;
   return {
     port: typeof address === 'object' && address !== null ? address.port : 0,
     board,
+    fanout,
     close: () => {
       clearInterval(timer);
       wss.close();
