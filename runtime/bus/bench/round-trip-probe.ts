@@ -23,7 +23,14 @@ const { kafkajsFastPath } = await import('../kafka/kafkajs-fast-path.ts');
 const N = Number(process.env.PROBE_MESSAGES ?? 300_000);
 const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:19092').split(',');
 const log = (msg: string) => console.error(`[round-trip ${mode}] ${msg}`);
-const bus = new KafkaBus({ brokers, clientId: `round-trip-${mode}`, logLevel: 'error' });
+// PROBE_FETCH_KIB: the consumer's maxBytesPerPartition in KiB, to compare fetch sizes (default: KafkaBus's).
+const fetchKiB = process.env.PROBE_FETCH_KIB ? Number(process.env.PROBE_FETCH_KIB) : undefined;
+const bus = new KafkaBus({
+  brokers,
+  clientId: `round-trip-${mode}`,
+  logLevel: 'error',
+  ...(fetchKiB ? { consumer: { maxBytesPerPartition: fetchKiB * 1024 } } : {}),
+});
 const r = await run(log, bus, prepare(), N);
 const admin = bus.kafka.admin();
 await admin.connect();
@@ -31,4 +38,4 @@ const topics = (await admin.listTopics()).filter((t) => t.startsWith('bench.upda
 await admin.deleteTopics({ topics }).catch(() => {});
 await admin.disconnect();
 await bus.close();
-console.log(JSON.stringify({ kafkajs: mode, fastPath: kafkajsFastPath, ...r }));
+console.log(JSON.stringify({ kafkajs: mode, fastPath: kafkajsFastPath, fetchKiB, ...r }));

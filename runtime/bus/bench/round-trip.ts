@@ -67,6 +67,8 @@ export interface RunResult {
   p99Ms: number;
   /** This process's CPU time (user + system) per message, producer and consumer together. */
   cpuUsPerMsg: number;
+  /** Batches handed to eachBatch (each one commit). */
+  batches: number;
 }
 
 /** Publishes `count` envelopes (at `ratePerS`, or flat out) and consumes them in a fresh group. */
@@ -81,6 +83,7 @@ export async function run(
   await bus.ensureTopics([{ name: topic, partitions: 6, config: {} }]);
   const latencies = new Float64Array(count);
   let received = 0;
+  let batches = 0;
   let resolveAll!: () => void;
   const all = new Promise<void>((r) => {
     resolveAll = r;
@@ -91,6 +94,7 @@ export async function run(
     topics: [topic],
     fromBeginning: true,
     eachBatch: async (batch, c) => {
+      batches++;
       const now = Date.now();
       for (const m of batch.messages) {
         if (received < count) latencies[received] = now - ingestTs(m.value);
@@ -142,5 +146,6 @@ export async function run(
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     cpuUsPerMsg: round((cpu.user + cpu.system) / count, 2),
+    batches,
   };
 }

@@ -176,6 +176,9 @@ export function fastRecordBatchDecoder(
   };
 }
 
+let lastTimestamp = Number.NaN;
+let lastTimestampText = '';
+
 /**
  * One record of `buf[at, end)`, as kafkajs's record/v0 decoder returns it; undefined when kafkajs
  * must decode it (headers, out-of-range numbers, lengths past the record).
@@ -253,7 +256,12 @@ function readRecord(
   else {
     const ts = firstTimestamp + timestampDelta;
     if (!Number.isSafeInteger(ts) || !Number.isSafeInteger(firstTimestamp)) return undefined;
-    timestamp = String(ts);
+    // Records of one send share their timestamp (kafkajs stamps the send time): one string for them.
+    if (ts !== lastTimestamp) {
+      lastTimestamp = ts;
+      lastTimestampText = String(ts);
+    }
+    timestamp = lastTimestampText;
   }
   return {
     magicByte: context.magicByte!,

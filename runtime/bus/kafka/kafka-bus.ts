@@ -58,8 +58,24 @@ const CONSUMER_DEFAULTS = {
   maxWaitTimeMs: 100, // an idle fetch returns after this; bounds latency at low rates
 };
 
-const toBuffer = (v: BusValue | null): Buffer | string | null =>
-  v === null || typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const valueBytes = (v: BusValue | null) => (v === null ? 0 : v.length);
+
+/**
+ * The kafkajs message for a record: the record itself when kafkajs can take it as it is (text or
+ * Buffer value, no timestamp; kafkajs reads only key, value, timestamp, headers and partition), else
+ * a new object (Uint8Array -> Buffer view, timestamp as kafkajs wants it). No `timestamp` key when
+ * unset: kafkajs then uses the send time.
+ */
+function toMessage(r: PublishRecord): Message {
+  const v = r.value;
+  if (r.timestampMs === undefined && (v === null || typeof v === 'string' || Buffer.isBuffer(v))) {
+    return r as Message;
+  }
+  const value = v === null || typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return r.timestampMs === undefined
+    ? { key: r.key, value }
+    : { key: r.key, value, timestamp: String(r.timestampMs) };
+}
 
 /**
  * kafkajs logs every heartbeat answered "rebalancing" as an ERROR, although a rebalance is routine
@@ -403,19 +419,13 @@ export class KafkaBus implements Bus {
     let bytes = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      const value = toBuffer(r.value);
-      const size = (value?.length ?? 0) + (r.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+      const size = valueBytes(r.value) + (r.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
       if (messages.length > 0 && bytes + size > MAX_SEND_BYTES) {
         await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
         messages = [];
         bytes = 0;
       }
-      // No `timestamp` key when unset: kafkajs spreads and scans every message per send.
-      messages.push(
-        r.timestampMs === undefined
-          ? { key: r.key, value }
-          : { key: r.key, value, timestamp: String(r.timestampMs) },
-      );
+      messages.push(toMessage(r));
       bytes += size;
     }
     await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
