@@ -5,7 +5,6 @@ import type {
   HistoryRow,
   Track,
 } from '../runtime/contract/index.ts';
-import { roundTrack } from '../runtime/contract/index.ts';
 import { type AirportIndex, NearestAirportCache } from './airports.ts';
 import type { DetectorOptions } from './defaults.ts';
 import { FILTER, TrackFilter } from './kalman.ts';
@@ -121,27 +120,35 @@ export class AircraftCore {
     return this.gate.lastTsMs;
   }
 
-  /** The board's view after the last accepted update (contract section 6, rounded). */
+  /**
+   * The board's view after the last accepted update, rounded as `roundTrack` does (contract
+   * section 6: 5 decimals of a degree, whole metres, 0.1 m/s and deg). Rounded while it is built:
+   * `roundTrack` on a built Track computes 10 ** decimals and rewrites six fields, a few percent of
+   * an update's time; aircraft.test.ts checks the two agree.
+   */
   track(): Track {
     const o = this.obs;
     const f = this.filter;
     const env = this.lastEnv as FlightEnvelope;
-    const hasVel = env.speed_ms != null || f.speedMs > 0;
-    return roundTrack({
+    const speedMs = f.speedMs;
+    const hasVel = env.speed_ms != null || speedMs > 0;
+    const altM = o.altM;
+    const vrateMs = o.vrateMs;
+    return {
       icao24: this.icao24,
       callsign: o.callsign,
       origin_country: this.originCountry,
-      lat: o.lat,
-      lon: o.lon,
-      alt_m: Number.isNaN(o.altM) ? null : o.altM,
-      speed_ms: hasVel ? f.speedMs : null,
-      track_deg: hasVel ? f.trackDeg : null,
-      vrate_ms: Number.isNaN(o.vrateMs) ? null : o.vrateMs,
+      lat: Math.round(o.lat * 1e5) / 1e5,
+      lon: Math.round(o.lon * 1e5) / 1e5,
+      alt_m: Number.isNaN(altM) ? null : Math.round(altM),
+      speed_ms: hasVel ? Math.round(speedMs * 10) / 10 : null,
+      track_deg: hasVel ? Math.round(f.trackDeg * 10) / 10 : null,
+      vrate_ms: Number.isNaN(vrateMs) ? null : Math.round(vrateMs * 10) / 10,
       on_ground: o.onGround,
       squawk: o.squawk,
       ts: o.tsMs,
       anomalies: this.anomalies() as Track['anomalies'],
-    });
+    };
   }
 
   /** The history row for an accepted envelope: raw values plus the smoothed position. */
