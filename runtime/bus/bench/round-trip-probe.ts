@@ -25,11 +25,16 @@ const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:19092').split(',');
 const log = (msg: string) => console.error(`[round-trip ${mode}] ${msg}`);
 // PROBE_FETCH_KIB: the consumer's maxBytesPerPartition in KiB, to compare fetch sizes (default: KafkaBus's).
 const fetchKiB = process.env.PROBE_FETCH_KIB ? Number(process.env.PROBE_FETCH_KIB) : undefined;
+// PROBE_MIN_BYTES: the consumer's minBytes (default: KafkaBus's).
+const minBytes = process.env.PROBE_MIN_BYTES ? Number(process.env.PROBE_MIN_BYTES) : undefined;
 const bus = new KafkaBus({
   brokers,
   clientId: `round-trip-${mode}`,
   logLevel: 'error',
-  ...(fetchKiB ? { consumer: { maxBytesPerPartition: fetchKiB * 1024 } } : {}),
+  consumer: {
+    ...(fetchKiB ? { maxBytesPerPartition: fetchKiB * 1024 } : {}),
+    ...(minBytes ? { minBytes } : {}),
+  },
 });
 const r = await run(log, bus, prepare(), N);
 const admin = bus.kafka.admin();
@@ -38,4 +43,4 @@ const topics = (await admin.listTopics()).filter((t) => t.startsWith('bench.upda
 await admin.deleteTopics({ topics }).catch(() => {});
 await admin.disconnect();
 await bus.close();
-console.log(JSON.stringify({ kafkajs: mode, fastPath: kafkajsFastPath, fetchKiB, ...r }));
+console.log(JSON.stringify({ kafkajs: mode, fastPath: kafkajsFastPath, fetchKiB, minBytes, ...r }));

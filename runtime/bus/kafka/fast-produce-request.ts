@@ -12,6 +12,7 @@
  * code.
  */
 import { crc32c } from './crc32c.ts';
+import { FRAME_HEADROOM, withHeadroom } from './fast-request-frame.ts';
 import { encoderOver, type KafkaEncoder, Long } from './kafkajs-internals.ts';
 import { sizeOfUVarint, writeUVarint, zigzag } from './varint.ts';
 
@@ -254,9 +255,10 @@ export function encodeProduceRequest(args: ProduceArgs, encodeRecord: RecordEnco
       at = writePartition(at, data, !!transactionalId, producerId, producerEpoch, encodeRecord);
     }
   }
-  const out = Buffer.allocUnsafe(at);
-  scratch.copy(out, 0, 0, at);
-  return encoderOver(out);
+  // Copied out after room for the request header, which frameRequest then writes in place.
+  const out = Buffer.allocUnsafe(FRAME_HEADROOM + at);
+  scratch.copy(out, FRAME_HEADROOM, 0, at);
+  return withHeadroom(encoderOver(out.subarray(FRAME_HEADROOM)), out);
 }
 
 /**

@@ -30,6 +30,7 @@ export interface KafkaBusOptions {
     heartbeatIntervalMs?: number;
     maxBytes?: number;
     maxBytesPerPartition?: number;
+    minBytes?: number;
     maxWaitTimeMs?: number;
   };
 }
@@ -55,6 +56,7 @@ const CONSUMER_DEFAULTS = {
   heartbeatIntervalMs: 1_000, // how fast a live member notices a rebalance
   maxBytes: 50 * 1024 * 1024, // per fetch response, all partitions
   maxBytesPerPartition: 8 * 1024 * 1024, // ~40k envelopes: long batches amortise per-batch work
+  minBytes: 1, // a fetch returns as soon as anything is there
   maxWaitTimeMs: 100, // an idle fetch returns after this; bounds latency at low rates
 };
 
@@ -440,6 +442,7 @@ export class KafkaBus implements Bus {
       heartbeatInterval: c.heartbeatIntervalMs,
       maxBytes: c.maxBytes,
       maxBytesPerPartition: c.maxBytesPerPartition,
+      minBytes: c.minBytes,
       maxWaitTimeInMs: c.maxWaitTimeMs,
       retry: CLIENT_RETRY,
     });
