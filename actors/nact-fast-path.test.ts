@@ -218,4 +218,36 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     expect(pingsWhenOtherWorkRan).toBeLessThan(10);
     stop(system);
   });
+
+  it("hands the actor nact's own context: name, self, path, parent, sender, log, a fresh children Map", async () => {
+    const system = start();
+    const seen: Array<Record<string, unknown>> = [];
+    const body = function (
+      this: Record<string, unknown>,
+      s: number,
+      _m: unknown,
+      ctx: Record<string, unknown>,
+    ) {
+      seen.push(ctx);
+      if (s === 0) spawn(ctx.self as never, (x: number) => x, 'child', { initialState: 0 } as never);
+      return s + 1;
+    };
+    const ref = spawn(system, body, 'ctx', { initialState: 0 } as never);
+    dispatch(ref, 1);
+    await sleep(10);
+    dispatch(ref, 2);
+    await sleep(10);
+    expect(seen).toHaveLength(2);
+    const [first, second] = seen;
+    expect(Object.keys(first).sort()).toEqual(
+      ['children', 'log', 'name', 'parent', 'path', 'self', 'sender'].sort(),
+    );
+    expect(first.name).toBe('ctx');
+    expect(first.self).toBe(ref);
+    expect(first.parent).toBe(system);
+    expect((first.children as Map<string, unknown>).size).toBe(0); // a snapshot: the child came later
+    expect(first.children).not.toBe(second.children);
+    expect([...(second.children as Map<string, unknown>).keys()]).toEqual(['child']);
+    stop(system);
+  });
 });

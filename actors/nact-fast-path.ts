@@ -23,6 +23,8 @@ import { createRequire } from 'node:module';
  *    queue runs go to the next turn (as a setImmediate made inside an immediate does), so an actor
  *    messaging itself cannot starve I/O. A stopped actor's queued message is skipped (stock nact
  *    cancels its Immediate).
+ *    The context handed to the actor function is nact's, built the same way (a childless actor's
+ *    `children` is a new empty Map instead of a copy of an empty one).
  *
  * Installed once per process on nact's Actor class, only for the exact version it was written
  * against (another version stays stock; `nactFastPath.active` says which). Actors without
@@ -47,6 +49,12 @@ interface NactActor {
   processNext(): void;
   handleFault(msg: unknown, sender: unknown, error: unknown): Promise<void>;
   handleMessage(message: unknown, sender: unknown): void;
+  childReferences: Map<string, unknown>;
+  parent?: { reference: unknown };
+  path: unknown;
+  reference: unknown;
+  name: string;
+  log: unknown;
 }
 
 export const nactFastPath = { active: false, reason: 'not installed' };
@@ -56,20 +64,27 @@ function onIdle(actor: NactActor): void {
   if (!actor.stopped && !actor.busy) actor.stop();
 }
 
-/** Messages waiting for the next turn: [actor, message, sender] triples, flat (no object each). */
+/**
+ * Messages waiting for the next turn: [actor, message, sender] triples, flat (no object each), in
+ * arrays that keep their capacity (emptying one with `length = 0` would free it, and refilling
+ * 60,000 slots every turn would copy it over and over as it grows).
+ */
 let queue: unknown[] = [];
+let queued = 0;
 let spare: unknown[] = [];
 let scheduled = false;
 
 function runQueue(): void {
   scheduled = false;
   const batch = queue;
+  const n = queued;
   queue = spare; // dispatches made while this batch runs go to the next turn
-  for (let i = 0; i < batch.length; i += 3) {
+  queued = 0;
+  for (let i = 0; i < n; i += 3) {
     const actor = batch[i] as NactActor;
     if (!actor.stopped) run(actor, batch[i + 1], batch[i + 2]);
   }
-  batch.length = 0;
+  batch.fill(undefined, 0, n); // hold no message past its turn
   spare = batch;
 }
 
@@ -81,10 +96,28 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
   );
 }
 
+/**
+ * nact's createContext (actor.js), except that an actor without children gets `new Map()` rather
+ * than a copy of its empty children Map (same result, no iterator: ~60 ns and ~100 bytes less per
+ * message).
+ */
+function contextOf(actor: NactActor, sender: unknown): unknown {
+  if (actor.childReferences.size > 0) return actor.createContext(sender);
+  return {
+    parent: actor.parent ? actor.parent.reference : undefined,
+    path: actor.path,
+    self: actor.reference,
+    name: actor.name,
+    children: new Map(),
+    sender,
+    log: actor.log,
+  };
+}
+
 /** nact's own message step (actor.js handleMessage), without the await when there is nothing to wait for. */
 function run(actor: NactActor, message: unknown, sender: unknown): void {
   try {
-    const ctx = actor.createContext(sender);
+    const ctx = contextOf(actor, sender);
     const next = actor.f.call(ctx, actor.state, message, ctx);
     if (isThenable(next)) {
       next.then(
@@ -139,7 +172,10 @@ export function installNactFastPath(): boolean {
   };
   proto.handleMessage = function (this: NactActor, message: unknown, sender: unknown) {
     this.busy = true;
-    queue.push(this, message, sender);
+    queue[queued] = this;
+    queue[queued + 1] = message;
+    queue[queued + 2] = sender;
+    queued += 3;
     if (!scheduled) {
       scheduled = true;
       setImmediate(runQueue);
