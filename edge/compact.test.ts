@@ -13,7 +13,10 @@ import {
   F_LAT,
   F_LON,
   F_TS,
+  fixed,
   fullRow,
+  LATLON_SCALE,
+  TENTHS_SCALE,
 } from './compact.ts';
 import { makeTrack } from './test-tracks.ts';
 import { trackArb } from './track-arb.ts';
@@ -104,7 +107,7 @@ describe('compact rows', () => {
     const prev = norm(makeTrack('a0b1c2', { lat: 40.12345, lon: -73.5, ts: 1_700_000_000_000 }));
     const cur = norm({ ...prev, lat: 40.12545, lon: -73.49876, ts: 1_700_000_000_900 });
     const row = compactRow(prev, cur, 1_700_000_001_000);
-    expect(row).toBe(`["a0b1c2",${F_LAT | F_LON | F_TS},40.12545,-73.49876,-100]`);
+    expect(row).toBe(`["a0b1c2",${F_LAT | F_LON | F_TS},4012545,-7349876,-100]`);
     expect(JSON.parse(compactRow(cur, { ...cur, alt_m: null }, 0))).toEqual(['a0b1c2', F_ALT, null]);
     expect(JSON.parse(compactRow(cur, { ...cur, anomalies: ['go_around'] }, 0))).toEqual([
       'a0b1c2',
@@ -118,6 +121,25 @@ describe('compact rows', () => {
     ]);
     expect(JSON.parse(compactRow(cur, cur, 0))).toEqual(['a0b1c2', 0]);
     expect(trackJson(cur).length).toBeGreaterThan(3 * row.length);
+  });
+
+  it('fixed point: scaled integers that give back the same double, else a decimal string', () => {
+    expect(fixed(40.12345, LATLON_SCALE)).toBe('4012345');
+    expect(fixed(-0.1, TENTHS_SCALE)).toBe('-1');
+    expect(fixed(-0, LATLON_SCALE)).toBe('0');
+    expect(fixed(1e300, TENTHS_SCALE)).toBe('"1e+300"');
+    expect(fixed(0.123456789, LATLON_SCALE)).toBe('"0.123456789"'); // not the contract's rounding
+    expect(fixed(Number.NaN, 1)).toBe('null');
+    expect(fixed(null, 1)).toBe('null');
+    fc.assert(
+      fc.property(fc.double({ min: -180, max: 180, noNaN: true }), (x) => {
+        const v = Math.round(x * LATLON_SCALE) / LATLON_SCALE;
+        const text = fixed(v, LATLON_SCALE);
+        expect(text.startsWith('"')).toBe(false);
+        expect(Number(text) / LATLON_SCALE).toBe(v === 0 ? 0 : v);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('a patch for an aircraft the client does not hold, or a malformed row, is an error (resync)', () => {

@@ -87,6 +87,7 @@ export class SubscriptionGroups<S> {
   /** Compact rows built this tick, shared by every group's frame (cleared each tick). */
   private readonly patchRows = new Map<string, string>();
   private readonly fullRows = new Map<string, string>();
+  private readonly scratch: Group<S>[] = [];
 
   constructor(
     private readonly board: TrackBoard,
@@ -182,7 +183,7 @@ export class SubscriptionGroups<S> {
       const track = this.board.get(icao24);
       if (track === undefined) continue;
       const before: readonly Group<S>[] = this.memberOf.get(icao24) ?? NONE;
-      const after = this.groupsAt(track.lon, track.lat);
+      const after = this.groupsAt(track.lon, track.lat, this.scratch);
       for (const g of after) {
         g.members.add(icao24);
         g.upserts.push(icao24);
@@ -195,8 +196,9 @@ export class SubscriptionGroups<S> {
         g.members.delete(icao24);
         g.removes.push(icao24);
       }
+      // Most aircraft stay in the same groups: keep the array, allocate only on a change.
       if (after.length === 0) this.memberOf.delete(icao24);
-      else this.memberOf.set(icao24, after);
+      else if (!sameGroups(before, after)) this.memberOf.set(icao24, after.slice());
     }
     const out: GroupFrame<S>[] = [];
     for (const g of this.groups.values()) {
@@ -257,8 +259,9 @@ export class SubscriptionGroups<S> {
     return row;
   }
 
-  private groupsAt(lon: number, lat: number): Group<S>[] {
-    const out: Group<S>[] = [];
+  /** The groups whose box holds the point, written into `out` (reused, so copy to keep it). */
+  private groupsAt(lon: number, lat: number, out: Group<S>[]): Group<S>[] {
+    out.length = 0;
     if (this.world !== null) out.push(this.world);
     for (const g of this.tiles.get(tileOf(lon, lat)) ?? NONE) if (g.contains(lon, lat)) out.push(g);
     return out;
@@ -299,4 +302,10 @@ export class SubscriptionGroups<S> {
       else this.memberOf.set(icao24, rest);
     }
   }
+}
+
+function sameGroups<S>(a: readonly Group<S>[], b: readonly Group<S>[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TrackBoard } from '../../../edge/board.ts';
+import { fullRow } from '../../../edge/compact.ts';
 import { SubscriptionGroups } from '../../../edge/groups.ts';
 import type { ServerFrame } from '../../../runtime/contract/protocol.ts';
 import type { Track } from '../../../runtime/contract/track.ts';
@@ -173,19 +174,7 @@ describe('FeedDecoder', () => {
       kind: 'ignored',
     });
     const t = makeTrack();
-    const full = [
-      t.icao24,
-      4096 | 2047,
-      t.callsign,
-      t.lat,
-      t.lon,
-      t.alt_m,
-      t.speed_ms,
-      t.track_deg,
-      t.vrate_ms,
-    ];
-    const row = [...full, t.on_ground, t.squawk, t.ts - 2000, t.anomalies];
-    const r = d.handle({ type: 'snapshot', seq: 7, ts: 2000, flights: [row] });
+    const r = d.handle({ type: 'snapshot', seq: 7, ts: 2000, flights: [JSON.parse(fullRow(t, 2000))] });
     expect(r.kind === 'post' && (r.frame as ServerFrame & { type: 'snapshot' }).flights).toEqual([t]);
   });
 
