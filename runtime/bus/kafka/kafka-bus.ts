@@ -185,17 +185,7 @@ class KafkaConsumerHandle implements BusConsumer {
     await this.assignReady;
     const stale = () => !isRunning() || isStale() || this.stopping;
     if (batch.messages.length > 0 && !stale()) {
-      const { topic, partition } = batch;
-      const messages = batch.messages.map(
-        (m): BusMessage => ({
-          topic,
-          partition,
-          offset: Number(m.offset),
-          key: m.key === null ? null : m.key.toString('utf8'),
-          value: m.value,
-          timestampMs: Number(m.timestamp),
-        }),
-      );
+      const messages = toBusMessages(batch);
       // The handler may wait long (commits wait for the sinks: a database outage, a full commit
       // queue). Heartbeats go on meanwhile, or the group would evict this live member.
       let rebalancing = false;
@@ -206,7 +196,13 @@ class KafkaConsumerHandle implements BusConsumer {
       }, this.heartbeatEveryMs);
       try {
         await this.options.eachBatch(
-          { topic, partition, messages, highWatermark: Number(batch.highWatermark), isStale: stale },
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            messages,
+            highWatermark: Number(batch.highWatermark),
+            isStale: stale,
+          },
           this,
         );
       } finally {
@@ -290,6 +286,32 @@ class KafkaConsumerHandle implements BusConsumer {
       void this.consumer.disconnect().catch(() => {});
     }
   }
+}
+
+/**
+ * kafkajs messages -> BusMessages: one object per message, the only copy on the consumer side.
+ * Messages of one send share one timestamp string (the fast path's decoder), parsed once.
+ */
+function toBusMessages({ topic, partition, messages: src }: EachBatchPayload['batch']): BusMessage[] {
+  const out = new Array<BusMessage>(src.length);
+  let timestamp = '';
+  let timestampMs = 0;
+  for (let i = 0; i < src.length; i++) {
+    const m = src[i]!;
+    if (m.timestamp !== timestamp) {
+      timestamp = m.timestamp;
+      timestampMs = Number(timestamp);
+    }
+    out[i] = {
+      topic,
+      partition,
+      offset: Number(m.offset),
+      key: m.key === null ? null : m.key.toString(),
+      value: m.value,
+      timestampMs,
+    };
+  }
+  return out;
 }
 
 function byTopic(partitions: TopicPartition[]) {
