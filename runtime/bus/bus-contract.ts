@@ -134,6 +134,36 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>) {
       expect(new Set(seen.map((m) => JSON.parse(valueText(m.value)).i)).size).toBe(n);
     });
 
+    it('delivers text, Buffer, Uint8Array and null values and null keys byte for byte', async () => {
+      const topic = uniqueName('t.values');
+      await bus.ensureTopics([{ name: topic, partitions: 1, config: {} }]);
+      const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+      const sent = [
+        { key: 'text', value: '{"callsign":"DLH4AB","note":"é€𝄞"}' },
+        { key: 'buffer', value: Buffer.from(bytes) },
+        { key: 'view', value: new Uint8Array(bytes.buffer, 10, 200) },
+        { key: 'tombstone', value: null },
+        { key: null, value: 'no key' },
+        { key: 'big', value: 'z'.repeat(10_000) },
+      ];
+      await bus.publish(topic, sent);
+      const { consumer, seen } = await recordingConsumer(bus, uniqueName('g'), [topic]);
+      await waitFor(`${sent.length} messages`, () => seen.length >= sent.length);
+      await consumer.stop();
+      expect(seen.map((m) => m.key)).toEqual(sent.map((r) => r.key));
+      seen.forEach((m, i) => {
+        const want = sent[i]!.value;
+        if (want === null) expect(m.value).toBeNull();
+        else expect(Buffer.from(valueText(m.value), 'utf8')).toEqual(Buffer.from(valueText(want), 'utf8'));
+        if (want !== null && typeof want !== 'string') {
+          const got = m.value as Uint8Array;
+          expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength)).toEqual(
+            Buffer.from(want.buffer, want.byteOffset, want.byteLength),
+          );
+        }
+      });
+    });
+
     it('replay round trip: every valid line arrives once on updates and state, per-key order kept', async () => {
       const updates = uniqueName('t.updates');
       const state = uniqueName('t.state');
