@@ -36,11 +36,13 @@ const bus = new KafkaBus({
     ...(minBytes ? { minBytes } : {}),
   },
 });
-const r = await run(log, bus, prepare(), N);
+// PROBE_RATE: publish at this many msg/s instead of flat out (latency under load).
+const rate = process.env.PROBE_RATE ? Number(process.env.PROBE_RATE) : undefined;
+const r = await run(log, bus, prepare(), N, rate);
 const admin = bus.kafka.admin();
 await admin.connect();
 const topics = (await admin.listTopics()).filter((t) => t.startsWith('bench.updates.'));
 await admin.deleteTopics({ topics }).catch(() => {});
 await admin.disconnect();
 await bus.close();
-console.log(JSON.stringify({ kafkajs: mode, fastPath: kafkajsFastPath, fetchKiB, minBytes, ...r }));
+console.log(JSON.stringify({ kafkajs: mode, fastPath: kafkajsFastPath, fetchKiB, minBytes, rate, ...r }));
