@@ -3,8 +3,9 @@
  * in several configurations, back to back in one process, so their ratios are comparable on a
  * noisy machine. Usage: tsx runtime/bus/bench/producer-probe.ts [variant...]
  */
-// --fast: kafkajs with the producer fast path (runtime/bus/kafka/kafkajs-fast-path.ts); else stock.
-const fast = process.argv.includes('--fast');
+// --fast: kafkajs with the fast path (runtime/bus/kafka/kafkajs-fast-path.ts); else stock. `bus`
+// (KafkaBus) always runs with it: loading stock kafkajs first would leave parts of it off.
+const fast = process.argv.includes('--fast') || process.argv.includes('bus');
 const kafkajs = fast
   ? (await import('../kafka/kafkajs-fast-path.ts')).kafkajs
   : (await import('kafkajs')).default;

@@ -15,7 +15,7 @@ import type {
 import { minus } from '../embedded/assignor.ts';
 import { KeyPartitioner } from './kafka-partitioner.ts';
 // kafkajs with its producer fast path installed (see kafkajs-fast-path.ts).
-import { kafkajs } from './kafkajs-fast-path.ts';
+import { kafkajs, kafkajsFastPath } from './kafkajs-fast-path.ts';
 
 const { Kafka: KafkaClient, logLevel, ConfigResourceTypes, CompressionTypes } = kafkajs;
 
@@ -93,6 +93,21 @@ const quietRebalanceLogs: logCreator =
       `${JSON.stringify({ level: name, logger: `kafkajs.${namespace}`, message, ...extra })}\n`,
     );
   };
+
+let fastPathWarned = false;
+/**
+ * Once per process: kafkajs runs (correctly, ~3x slower per message) without parts of the fast path
+ * when something loaded kafkajs before kafkajs-fast-path.ts (import kafkajs from there instead).
+ */
+function warnIfFastPathOff() {
+  if (fastPathWarned || kafkajsFastPath.reason === 'patched') return;
+  fastPathWarned = true;
+  const { reason, ...parts } = kafkajsFastPath;
+  const off = Object.keys(parts).filter((k) => !parts[k as keyof typeof parts]);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'WARN', logger: 'kafka-bus', message: `kafkajs fast path off for ${off.join(', ')}: ${reason}` })}\n`,
+  );
+}
 
 /** kafkajs errors that mean "the group is rebalancing" (kafkajs errors.js isRebalancing). */
 const isRebalancing = (e: unknown) =>
@@ -332,6 +347,7 @@ export class KafkaBus implements Bus {
 
   constructor(private readonly options: KafkaBusOptions) {
     if (options.brokers.length === 0) throw new Error('KafkaBus needs at least one broker (KAFKA_BROKERS)');
+    warnIfFastPathOff();
     this.kafka = new KafkaClient({
       clientId: options.clientId,
       brokers: options.brokers,
