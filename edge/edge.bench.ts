@@ -33,6 +33,8 @@ async function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
 
 interface ServerFigures {
   cpuShare: number;
+  /** Kernel time (socket writes, loopback TCP) within cpuShare. */
+  sysCpuShare: number;
   sharedCpuShare: number;
   wallMs: number;
   updatesPerS: number;
@@ -93,8 +95,11 @@ async function run(name: string) {
     run: name,
     encoding,
     serverCpuShare: round(s.cpuShare, 3),
+    serverSysCpuShare: round(s.sysCpuShare, 3),
     sharedCpuShare: round(s.sharedCpuShare, 3),
     fanoutCpuShare: round(s.cpuShare - s.sharedCpuShare, 3),
+    /** The fan-out's user-space part: what the server software itself does per socket and frame. */
+    fanoutUserCpuShare: round(s.cpuShare - s.sysCpuShare - s.sharedCpuShare, 3),
     serverCpuUsPerUpsert: upserts > 0 ? round((s.cpuShare * 1e6 * seconds) / upserts, 3) : null,
     framesPerS: Math.round(sum((c) => c.frames) / seconds),
     upsertsDeliveredPerS: Math.round(upserts / seconds),
@@ -129,6 +134,9 @@ const ratios = (a?: Figures, b?: Figures) => ({
   cpu: ratio(a, b, (x) => x.serverCpuShare),
   cpuPerUpsert: ratio(a, b, (x) => x.serverCpuUsPerUpsert),
   fanoutCpu: ratio(a, b, (x) => x.fanoutCpuShare),
+  userCpu: ratio(a, b, (x) => x.serverCpuShare - x.serverSysCpuShare),
+  fanoutUserCpu: ratio(a, b, (x) => x.fanoutUserCpuShare),
+  sysCpu: ratio(a, b, (x) => x.serverSysCpuShare),
 });
 console.log(
   JSON.stringify({

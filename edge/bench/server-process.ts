@@ -102,6 +102,7 @@ process.on('message', async (m: { cmd: string }) => {
     await profiler.stop();
     process.send?.({
       cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
+      sysCpuShare: cpu.system / 1000 / wallMs,
       sharedCpuShare: (shared.us - mark.sharedUs) / 1000 / wallMs,
       wallMs,
       updatesPerS: ((feed.updates - mark.updates) * 1000) / wallMs,
