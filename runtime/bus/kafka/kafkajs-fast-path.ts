@@ -46,12 +46,6 @@ const FILTER_ABORTED = kafkajsPath('src/consumer/filterAbortedMessages.js');
 const GROUP = kafkajsPath('src/producer/groupMessagesPerPartition.js');
 const SEND_MESSAGES = kafkajsPath('src/producer/sendMessages.js');
 
-/**
- * Modules kafkajs loads lazily (first produce, first fetch) that capture replaced ones: loading them
- * (and kafkajs) before this module keeps kafkajs stock — what the benchmark's stock runs do.
- */
-export const LAZILY_LOADED_MODULES = [...PRODUCE_LATER, DECODE_MESSAGES];
-
 type Partitioner = (args: { topic: string; partitionMetadata: unknown; message: unknown }) => number;
 
 /** Same result as kafkajs's groupMessagesPerPartition, linear instead of quadratic. */
