@@ -168,6 +168,25 @@ describe('FlightRouter', () => {
     await router.stopAll();
   });
 
+  it('samples process latency at most once per wall-clock millisecond', async () => {
+    let clockMs = 1_000_000;
+    const { metrics, router } = setup({ now: () => clockMs });
+    const count = async () => {
+      const got = await metrics.processLatency.get();
+      return got.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    };
+    const ids = ['af0101', 'af0102', 'af0103'];
+    const fixes = ids.map((id) => flight(id, cruise(41), [{ durationS: 5 }])[0]);
+    for (const f of fixes) router.dispatch({ ...f, ingest_ts: clockMs - 20 });
+    await router.drain();
+    expect(await count()).toBe(1); // three wakes in the same millisecond: one sample
+    clockMs += 1;
+    router.dispatch({ ...flight('af0104', cruise(41), [{ durationS: 5 }])[0], ingest_ts: clockMs - 20 });
+    await router.drain();
+    expect(await count()).toBe(2);
+    await router.stopAll();
+  });
+
   it('stopAircraft stops just those actors', async () => {
     const { router } = setup();
     for (const id of ['ad0001', 'ad0002', 'ad0003'])

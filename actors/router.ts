@@ -218,8 +218,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     if (boardDue) ports.board.upsert(core.track());
     if (oldestIngestMs >= 0) {
       // At most one latency sample per wall-clock millisecond: prom-client's observe() costs
-      // ~0.3 us, as much as a third of an update's own work. At a few updates per ms every wake is
-      // sampled; at 500,000 updates/s one in 500, spread evenly over time.
+      // ~0.3 us, a sixth of an update's whole work. At a few updates per ms every wake is sampled;
+      // at 500,000 updates/s one in 500, spread evenly over time.
       const t = now();
       if (t !== latencySampledAtMs) {
         latencySampledAtMs = t;
