@@ -227,7 +227,7 @@ function readRecord(
   let key: Buffer | null = null;
   if (keyLength !== -1) {
     if (keyLength < 0 || at + keyLength > end) return undefined;
-    key = buf.subarray(at, at + keyLength);
+    key = Buffer.from(buf.buffer, buf.byteOffset + at, keyLength); // a view, like subarray (faster)
     at += keyLength;
   }
   v = 0;
@@ -241,7 +241,7 @@ function readRecord(
   let value: Buffer | null = null;
   if (valueLength !== -1) {
     if (valueLength < 0 || at + valueLength > end) return undefined;
-    value = buf.subarray(at, at + valueLength);
+    value = Buffer.from(buf.buffer, buf.byteOffset + at, valueLength); // a view, like subarray (faster)
     at += valueLength;
   }
   // Headers: none (0; kafkajs reads -1 as none too) or leave it to kafkajs.
