@@ -461,3 +461,48 @@ describe('edge with EDGE_TOKEN, history and no UI', () => {
     expect(await ui.text()).toContain('The UI is not built');
   });
 });
+
+describe('compact client under backpressure', () => {
+  it('a stalled compact client skips frames, then resumes from a compact snapshot and equals GET /flights', async () => {
+    const c = { ms: 1_700_000_000_000 };
+    const small = await startEdge({
+      port: 0,
+      now: () => c.ms,
+      autoTick: false,
+      uiDir: '/nonexistent',
+      backpressure: { softBytes: 64 * 1024, resumeBytes: 16 * 1024 },
+    });
+    try {
+      const url = `ws://127.0.0.1:${small.port}/ws/flights?encoding=compact`;
+      const slow = await TestClient.connect(url, {}, { keepFrames: false });
+      await slow.until(() => slow.mirror.seq !== null, 'snapshot');
+      const socket = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      socket.pause();
+      // Every aircraft moves every tick: whole compact frames of ~100 KB until the kernel's
+      // buffers are full and the server's own backlog passes the soft limit.
+      let skipped = 0;
+      for (let t = 0; t < 400 && skipped === 0; t++) {
+        for (let i = 0; i < 3000; i++)
+          small.board.upsert(
+            makeTrack(icaoOf(i), { lon: (i % 300) - 150 + t / 1000, lat: (i % 140) - 70, ts: c.ms }),
+          );
+        c.ms += 250;
+        small.tick();
+        skipped = (await small.metrics.wsFramesSkipped.get()).values[0]?.value ?? 0;
+      }
+      expect(skipped).toBeGreaterThan(0);
+      socket.resume();
+      const world = [...small.fanout.groups.all()].find((g) => g.key === 'world');
+      await slow.until(() => slow.mirror.seq === world?.seq, 'resync snapshot after draining', 20_000);
+      small.board.upsert(makeTrack(icaoOf(1), { lon: 1, lat: 1, alt_m: null, ts: c.ms }));
+      small.tick();
+      await slow.until(() => slow.mirror.seq === world?.seq, 'a delta after the snapshot');
+      expect(slow.mirror.gaps).toBe(0);
+      const http = (await (await fetch(`${small.url}/flights`)).json()) as { flights: Track[] };
+      expect(slow.mirror.flights).toEqual(new Map(http.flights.map((t) => [t.icao24, t])));
+      slow.close();
+    } finally {
+      await small.close();
+    }
+  });
+});
