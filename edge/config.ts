@@ -8,6 +8,7 @@ export function edgeOptionsFromConfig(config: Config): EdgeOptions {
     port: config.HTTP_PORT,
     token: config.EDGE_TOKEN,
     tickHz: config.WS_TICK_HZ,
+    maxClients: config.WS_MAX_CLIENTS,
     staleAfterS: config.STALE_AFTER_S,
     airportsFile: config.AIRPORTS_FILE,
   };

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -506,3 +507,62 @@ describe('compact client under backpressure', () => {
     }
   });
 });
+
+describe('WS_MAX_CLIENTS', () => {
+  it('over the cap an upgrade is a 503 with a reason; a closed socket frees its place', async () => {
+    const capped = await startEdge({ port: 0, autoTick: false, uiDir: '/nonexistent', maxClients: 2 });
+    const url = `ws://127.0.0.1:${capped.port}/ws/flights`;
+    const open: TestClient[] = [];
+    try {
+      open.push(await TestClient.connect(url), await TestClient.connect(url));
+      await expect(TestClient.connect(url)).rejects.toThrow('HTTP 503');
+      expect(await upgradeRefusal(capped.port)).toEqual({
+        status: 503,
+        body: { error: 'the edge serves at most 2 WebSocket clients' },
+      });
+      expect(capped.fanout.clientCount).toBe(2);
+      open.shift()!.close();
+      await waitUntil(() => capped.fanout.clientCount === 1);
+      open.push(await TestClient.connect(url));
+      expect(capped.fanout.clientCount).toBe(2);
+    } finally {
+      for (const c of open) await c.close();
+      await capped.close();
+    }
+  });
+});
+
+/** A raw upgrade request (fetch may not send `connection: upgrade`): the refusal's status and body. */
+function upgradeRefusal(port: number): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({
+      port,
+      host: '127.0.0.1',
+      path: '/ws/flights',
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    req.on('upgrade', () => reject(new Error('upgraded')));
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitUntil(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

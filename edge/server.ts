@@ -60,6 +60,11 @@ export interface EdgeOptions {
   compression?: boolean;
   backpressure?: BackpressureLimits;
   maxGroups?: number;
+  /**
+   * WS_MAX_CLIENTS: WebSocket clients served at once; the next upgrade gets a 503. With the
+   * per-socket backpressure limit this bounds what slow clients can make the server hold.
+   */
+  maxClients?: number;
   log?: EdgeLogger;
 }
 
@@ -104,6 +109,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const uWS = loadUws();
   const now = options.now ?? Date.now;
   const tickHz = options.tickHz ?? 4;
+  const maxClients = options.maxClients ?? 10_000;
   if (!Number.isInteger(tickHz) || tickHz < 2 || tickHz > 5)
     throw new Error('tickHz must be an integer from 2 to 5');
   const host = options.host ?? '127.0.0.1';
@@ -364,6 +370,8 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
       guard(() => {
         const q = front(res, req, ['bbox', 'encoding']);
         if (q === null) return;
+        if (fanout.clientCount >= maxClients)
+          return fail(res, 503, `the edge serves at most ${maxClients} WebSocket clients`);
         const bbox = checkBboxQuery(q.bbox);
         if (!check(res, bbox)) return;
         const encoding = checkEncoding(q.encoding);

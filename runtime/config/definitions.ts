@@ -87,6 +87,12 @@ export const VARS = [
   },
   { name: 'WS_TICK_HZ', default: '4', type: int(2, 5), help: 'Delta frames per second' },
   {
+    name: 'WS_MAX_CLIENTS',
+    default: '10000',
+    type: int(1, 1_000_000),
+    help: 'WebSocket clients served at once; more get 503 (a slow one holds at most ~0.5 MB)',
+  },
+  {
     name: 'STALE_AFTER_S',
     default: '60',
     type: int(5, 3600),
