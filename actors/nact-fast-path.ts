@@ -39,6 +39,8 @@ interface NactActor {
   busy: boolean;
   shutdownPeriod?: number;
   timeout?: NodeJS.Timeout;
+  /** `timeout` is ours (an actor spawned before the install holds stock nact's). */
+  idleTimer?: boolean;
   state: unknown;
   f: (this: unknown, state: unknown, msg: unknown, ctx: unknown) => unknown;
   stop(): void;
@@ -158,17 +160,21 @@ export function installNactFastPath(): boolean {
   const stockStop = proto.stop;
 
   proto.setTimeout = function (this: NactActor) {
-    if (this.timeout === undefined) this.timeout = setTimeout(onIdle, this.shutdownPeriod, this);
-    else this.timeout.refresh();
+    if (this.idleTimer === true) {
+      (this.timeout as NodeJS.Timeout).refresh();
+      return;
+    }
+    clearTimeout(this.timeout); // a stock timer of an actor spawned before the install
+    this.timeout = setTimeout(onIdle, this.shutdownPeriod, this);
+    this.idleTimer = true;
   };
   // Called by dispatch (every message) and by stop: the timer is left running (see above).
   proto.clearTimeout = () => {};
   proto.stop = function (this: NactActor) {
     stockStop.call(this);
-    if (this.timeout !== undefined) {
-      clearTimeout(this.timeout);
-      this.timeout = undefined;
-    }
+    clearTimeout(this.timeout);
+    this.timeout = undefined;
+    this.idleTimer = false;
   };
   proto.handleMessage = function (this: NactActor, message: unknown, sender: unknown) {
     this.busy = true;
