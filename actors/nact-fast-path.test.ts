@@ -7,7 +7,7 @@ const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Tim
 
 installNactFastPath();
 
-describe('nact idle timer (one refreshed Timeout per actor)', () => {
+describe('nact idle timer (at most one Timeout per actor, armed per period, not per message)', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('is active for the nact version it was written for', () => {
