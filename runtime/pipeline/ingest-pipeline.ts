@@ -53,7 +53,13 @@ export interface IngestPipelineOptions {
    * `replay: true` (actors rebuild state without emitting), then carry on live. 0 disables it.
    */
   warmupMs?: number;
-  /** Batches whose commit may be outstanding before consumption waits. */
+  /**
+   * Batches whose commit may be outstanding before consumption waits (default 512). Each waits
+   * for the sinks' next flush (SINK_FLUSH_MS), so this must cover a flush interval's batches: one
+   * consumer of 6 partitions takes ~60 small batches a second at live rates, and a bound of 16 made
+   * it stall on every flush (deliveries in 500 ms bursts). Memory is bounded by the sinks (their
+   * buffer full pauses consumption), not by this; an entry is only offsets and a promise.
+   */
   maxPendingCommits?: number;
   now?: () => number;
 }
@@ -101,7 +107,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
     Promise.all([handler.drain().then(() => Promise.all((options.durable ?? []).map((d) => d()))), dlq]);
 
   const commitQueue = (consumer: BusConsumer) => {
-    queue ??= new CommitQueue((offsets) => consumer.commit(offsets), options.maxPendingCommits ?? 16);
+    queue ??= new CommitQueue((offsets) => consumer.commit(offsets), options.maxPendingCommits ?? 512);
     return queue;
   };
 

@@ -12,7 +12,12 @@
  * process, WS frames and seq gaps. The last line is one JSON object of the figures.
  *
  *   npm run soak -- [--minutes 10] [--aircraft 20000] [--rate 1] [--clients 100]
- *                   [--processors 2] [--report-s 30] [--producer spread|cli] [--docs] [--keep]
+ *                   [--processors 1] [--encoding compact|json] [--report-s 30]
+ *                   [--producer spread|cli] [--docs] [--keep]
+ *
+ * --encoding: what the WS clients ask for; compact (the UI's) by default, json is the contract's.
+ * --processors: one is the most a 2-core machine sustains best (each extra one adds its own
+ * consumer, track publisher and sink connections on the same cores).
  *
  * --minutes 1 is the smoke run. --docs writes the figures to docs/reliability.md (soak section).
  * Starts Kafka and PostGIS with runtime/services/up.sh when they are not running; leaves them
@@ -51,7 +56,8 @@ const { values: flags } = parseArgs({
     aircraft: { type: 'string', default: '20000' },
     rate: { type: 'string', default: '1' },
     clients: { type: 'string', default: '100' },
-    processors: { type: 'string', default: '2' },
+    processors: { type: 'string', default: '1' },
+    encoding: { type: 'string', default: 'compact' },
     'report-s': { type: 'string', default: '30' },
     docs: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -70,6 +76,11 @@ if (flags.producer !== 'spread' && flags.producer !== 'cli') {
   console.error('soak: --producer takes spread or cli');
   process.exit(64);
 }
+if (flags.encoding !== 'compact' && flags.encoding !== 'json') {
+  console.error('soak: --encoding takes compact or json');
+  process.exit(64);
+}
+const encoding = flags.encoding;
 const minutes = num('minutes', 0.2, 600);
 const aircraft = num('aircraft', 1, 1_000_000);
 const rateHz = num('rate', 0.1, 10);
@@ -206,7 +217,7 @@ interface Sample {
 async function main(): Promise<void> {
   log(
     `soak ${id}: ${aircraft} aircraft at ${rateHz} Hz (${offeredPerS}/s) for ${minutes} min, ` +
-      `${processors} processors, 1 edge, ${clients} WS clients; logs in ${logDir}`,
+      `${processors} processors, 1 edge, ${clients} WS clients (${encoding}); logs in ${logDir}`,
   );
   if (!(await servicesUp())) {
     log('Kafka or PostGIS not answering: starting them with runtime/services/up.sh');
@@ -255,6 +266,7 @@ async function main(): Promise<void> {
       clients,
       boxes: viewports(19),
       measureEvery: 10,
+      encoding,
     };
     clientsChild.send(start);
     await once(clientsChild, 'message');
@@ -409,6 +421,7 @@ async function main(): Promise<void> {
       offeredPerS,
       processors,
       clients,
+      encoding,
       publishedPerS: round1(publishedPerS),
       acceptedPerS: round1(acceptedPerS),
       acceptedTotal: b.accepted,
@@ -520,6 +533,7 @@ function writeDocs(f: Figures): void {
     minutes: number;
     processors: number;
     clients: number;
+    encoding: string;
     latencyMs: { p50: number; p99: number; max: number; samples: number };
     lag: { end: number; max: number; meanFirstHalfAfterWarmup: number; meanSecondHalf: number };
     ws: { open: number; frames: number; framesPerClientPerS: number; gaps: number; mbReceived: number };
@@ -534,7 +548,7 @@ function writeDocs(f: Figures): void {
     [
       `#### ${j.aircraft} aircraft at ${j.rateHz} Hz, ${j.minutes} min (${new Date().toISOString().slice(0, 16)}Z)`,
       '',
-      `\`${f.command}\` (${j.processors} processors, 1 edge, ${j.clients} WS clients; ` +
+      `\`${f.command}\` (${j.processors} processors, 1 edge, ${j.clients} WS clients asking for ${j.encoding} frames; ` +
         `${j.machine.cores} cores shared, load average ${j.machine.loadavg1} at the end)`,
       '',
       '| figure | value |',
