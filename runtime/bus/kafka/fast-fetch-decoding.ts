@@ -176,6 +176,22 @@ export function fastRecordBatchDecoder(
   };
 }
 
+/** Where readVarInt32 reads next (module state, so the small reader inlines without a tuple). */
+let cursor = 0;
+
+/** A zigzag 32-bit varint at `cursor` (kafkajs's readVarInt); moves the cursor past it. */
+function readVarInt32(buf: Buffer): number {
+  let v = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = buf[cursor++]!;
+    v += (byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte >= 128);
+  return (v >>> 1) ^ -(v & 1);
+}
+
 let lastTimestamp = Number.NaN;
 let lastTimestampText = '';
 
@@ -207,37 +223,20 @@ function readRecord(
     n++;
   } while (byte >= 128);
   const timestampDelta = unzigzag(u);
-  // Offset delta, key length, value length, header count: kafkajs's 32-bit readVarInt.
-  let v = 0;
-  let shift = 0;
-  do {
-    byte = buf[at++]!;
-    v += (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte >= 128);
-  const offsetDelta = (v >>> 1) ^ -(v & 1);
-  v = 0;
-  shift = 0;
-  do {
-    byte = buf[at++]!;
-    v += (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte >= 128);
-  const keyLength = (v >>> 1) ^ -(v & 1);
+  // Offset delta, key length, value length: kafkajs's 32-bit readVarInt.
+  cursor = at;
+  const offsetDelta = readVarInt32(buf);
+  const keyLength = readVarInt32(buf);
+  at = cursor;
   let key: Buffer | null = null;
   if (keyLength !== -1) {
     if (keyLength < 0 || at + keyLength > end) return undefined;
     key = Buffer.from(buf.buffer, buf.byteOffset + at, keyLength); // a view, like subarray (faster)
     at += keyLength;
   }
-  v = 0;
-  shift = 0;
-  do {
-    byte = buf[at++]!;
-    v += (byte & 0x7f) << shift;
-    shift += 7;
-  } while (byte >= 128);
-  const valueLength = (v >>> 1) ^ -(v & 1);
+  cursor = at;
+  const valueLength = readVarInt32(buf);
+  at = cursor;
   let value: Buffer | null = null;
   if (valueLength !== -1) {
     if (valueLength < 0 || at + valueLength > end) return undefined;
