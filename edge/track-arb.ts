@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ANOMALY_TYPES, type Track } from '../runtime/contract/index.ts';
+import { ANOMALY_TYPES, type Track, TrackSchema } from '../runtime/contract/index.ts';
 
 const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 const num = fc.double({ noNaN: false, noDefaultInfinity: false });
@@ -20,20 +20,6 @@ export const trackArb: fc.Arbitrary<Track> = fc.record(
     ts: fc.nat(),
     anomalies: fc.subarray([...ANOMALY_TYPES]),
   },
-  {
-    requiredKeys: [
-      'icao24',
-      'callsign',
-      'lat',
-      'lon',
-      'alt_m',
-      'speed_ms',
-      'track_deg',
-      'vrate_ms',
-      'on_ground',
-      'squawk',
-      'ts',
-      'anomalies',
-    ],
-  },
+  // Every key the contract requires (origin_country is optional), from the schema itself.
+  { requiredKeys: TrackSchema.required as Array<keyof Track> },
 );
