@@ -1,6 +1,6 @@
 import { dispatch, spawn, start, stop } from 'nact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { installNactFastPath, nactFastPath } from './nact-fast-path.ts';
+import { actorOf, installNactFastPath, nactFastPath, tell } from './nact-fast-path.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -239,15 +239,38 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     await sleep(10);
     expect(seen).toHaveLength(2);
     const [first, second] = seen;
-    expect(Object.keys(first).sort()).toEqual(
-      ['children', 'log', 'name', 'parent', 'path', 'self', 'sender'].sort(),
-    );
+    for (const key of ['children', 'log', 'name', 'parent', 'path', 'self', 'sender'])
+      expect(key in first, key).toBe(true);
     expect(first.name).toBe('ctx');
     expect(first.self).toBe(ref);
     expect(first.parent).toBe(system);
     expect((first.children as Map<string, unknown>).size).toBe(0); // a snapshot: the child came later
+    expect(first.children).toBeInstanceOf(Map);
+    expect(first.children).toBe(first.children); // one Map per context, made when first read
     expect(first.children).not.toBe(second.children);
     expect([...(second.children as Map<string, unknown>).keys()]).toEqual(['child']);
+    stop(system);
+  });
+
+  it('actorOf looks an actor up once; tell delivers in order without the lookup, and drops after stop', async () => {
+    const system = start();
+    const got: number[] = [];
+    const body = (s: number, m: number) => {
+      got.push(m);
+      return s;
+    };
+    const ref = spawn(system, body, 'told', { initialState: 0 } as never);
+    const actor = actorOf(ref);
+    expect(actor).toBeDefined();
+    for (let i = 0; i < 5; i++) tell(actor as never, i, undefined);
+    dispatch(ref, 5); // nact's own dispatch reaches the same actor, after what was told
+    await sleep(10);
+    expect(got).toEqual([0, 1, 2, 3, 4, 5]);
+    stop(ref);
+    tell(actor as never, 6, undefined); // as nact drops a message to a stopped actor: no throw
+    await sleep(10);
+    expect(got).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(actorOf(ref)).toBeUndefined();
     stop(system);
   });
 });

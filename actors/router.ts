@@ -14,7 +14,7 @@ import type { AirportIndex } from './airports.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
-import { installNactFastPath } from './nact-fast-path.ts';
+import { actorOf, installNactFastPath, type NactActorHandle, tell } from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
 
 export interface FlightRouterPorts {
@@ -72,6 +72,8 @@ export interface FlightRouter {
 interface Entry {
   icao24: string;
   ref: ReturnType<typeof spawn> | null;
+  /** nact's actor behind `ref`, looked up once at spawn (null: dispatch through `ref`). */
+  actor: NactActorHandle | null;
   alive: boolean;
   /** The feed clock of this aircraft's partition. */
   clock: FeedClock;
@@ -234,7 +236,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   function schedule(e: Entry): void {
     if (e.scheduled || e.ref === null) return;
     e.scheduled = true;
-    dispatchTo(e.ref, e, NO_SENDER);
+    if (e.actor !== null) tell(e.actor, e, NO_SENDER);
+    else dispatchTo(e.ref, e, NO_SENDER);
   }
 
   // One set of actor functions for all actors (no closures per actor: they would cost heap per aircraft).
@@ -268,11 +271,13 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     metrics.actorsSpawned.inc();
     metrics.actorsActive.set(active);
     e.ref = spawn(system, actorBody, e.icao24, actorProps as never);
+    e.actor = actorOf(e.ref) ?? null;
   }
 
   function afterStop(e: Entry): void {
     e.alive = false;
     e.ref = null;
+    e.actor = null;
     e.scheduled = false;
     active--;
     metrics.actorsActive.set(active);
@@ -372,6 +377,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
           icao24: env.icao24,
           clock: clockOf(options?.partition ?? -1),
           ref: null,
+          actor: null,
           alive: false,
           one: undefined,
           oneTag: 0,
