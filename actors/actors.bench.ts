@@ -16,9 +16,21 @@
  */
 import os from 'node:os';
 import { dispatch as nactDispatch, stop as nactStop, spawn, start } from 'nact';
-import type { FlightEnvelope, HistoryRow } from '../runtime/contract/index.ts';
-import { nullAnomalySink, nullHistorySink, nullTrackBoard } from '../runtime/contract/index.ts';
+import type {
+  FlightEnvelope,
+  HistoryFix,
+  HistoryRow,
+  Track,
+  TrackSource,
+} from '../runtime/contract/index.ts';
+import {
+  nullAnomalySink,
+  nullHistorySink,
+  nullTrackBoard,
+  PendingTracks,
+} from '../runtime/contract/index.ts';
 import { createMetrics } from '../runtime/metrics/metrics.ts';
+import { FixRow } from '../sinks/fix-row.ts';
 import { AircraftCore } from './aircraft.ts';
 import { AirportIndex } from './airports.ts';
 import { DETECTOR_DEFAULTS } from './defaults.ts';
@@ -39,12 +51,51 @@ const BENCH_ONLY = process.env.BENCH_ONLY;
 const RELEASE = process.env.BENCH_KEEP_ENVELOPES !== '1';
 
 const airports = AirportIndex.load(new URL('../fixtures/airports.geojson', import.meta.url).pathname);
-// Ports that drop everything, but are not the null ports (the router skips building rows and
-// tracks for those): the benchmark pays for every output the live pipeline builds.
+/**
+ * The live ports' per-update work, without their I/O (not the null ports: the router skips
+ * building rows and tracks for those), so the benchmark pays for every output the live pipeline
+ * builds. History: the PostGIS sink keeps each row as a FixRow over its envelope (dropped here).
+ * Board: like the edge's TrackBoard and the TrackPublisher, Tracks of the aircraft changed since
+ * the last tick are built at each tick (WS_TICK_HZ, 4 per second of wall time; the clock is read
+ * every 256 changes).
+ */
+const TICK_MS = 250;
+let keptRow: FixRow | null = null;
+/** As TrackBoard and TrackPublisher: changes noted per update, Tracks built per tick. */
+const pendingTracks = new PendingTracks();
+let nextTickMs = 0;
+let changes = 0;
+let tracksBuilt = 0;
+const built = (track: Track) => {
+  if (track.ts > 0) tracksBuilt++;
+};
+function tickBoard(): void {
+  pendingTracks.take(built);
+}
+function boardChanged(source: TrackSource): void {
+  pendingTracks.changed(source);
+  if ((++changes & 255) === 0) {
+    const t = performance.now();
+    if (t >= nextTickMs) {
+      nextTickMs = t + TICK_MS;
+      tickBoard();
+    }
+  }
+}
 const ports = {
-  history: { ...nullHistorySink, write: (_row: HistoryRow) => true },
+  history: {
+    ...nullHistorySink,
+    write: (_row: HistoryRow) => true,
+    writeFix: (fix: HistoryFix, callsign: string | null, smooth: Float64Array) => {
+      keptRow = new FixRow(fix, callsign, smooth);
+      return true;
+    },
+  },
   anomalies: { ...nullAnomalySink },
-  board: { ...nullTrackBoard },
+  board: {
+    ...nullTrackBoard,
+    changed: boardChanged,
+  },
 };
 
 /** Deterministic traffic over the continental US: cruising, climbing, descending, turning; some 7700s. */
@@ -127,6 +178,7 @@ function plainRun() {
   let n = 0;
   let events = 0;
   let latencySampledAtMs = -1;
+  tracksBuilt = 0;
   const before = heapMb();
   for (let k = 0; k < ROUNDS; k++) {
     const envs = round(fleet, k);
@@ -143,8 +195,8 @@ function plainRun() {
       const code = core.update(env);
       counts[code]++;
       if (code === GATE.ACCEPTED || code === GATE.RESET) {
-        ports.history.write(core.historyRow(env));
-        ports.board.upsert(core.track());
+        core.writeHistory(env, ports.history);
+        ports.board.changed(core);
         if (core.events.length > 0) {
           for (const e of core.events) {
             ports.anomalies.emit(e);
@@ -166,12 +218,20 @@ function plainRun() {
     for (let c = 0; c < counts.length; c++)
       if (counts[c] > 0) metrics.updates.inc({ result: GATE_RESULT[c] }, counts[c]);
     counts.fill(0);
+    if (k === ROUNDS - 1) tickBoard(); // the last tick's Tracks are part of the run
     ns += Number(process.hrtime.bigint() - t0);
     cpuUs += cpuOf(c0);
     n += envs.length;
   }
   const bytes = (heapMb() - before) / cores.size;
-  return { seconds: ns / 1e9, cpuSeconds: cpuUs / 1e6, updates: n, events, bytesPerAircraft: bytes };
+  return {
+    seconds: ns / 1e9,
+    cpuSeconds: cpuUs / 1e6,
+    updates: n,
+    events,
+    tracksBuilt,
+    bytesPerAircraft: bytes,
+  };
 }
 
 /** Through nact. `chunkRounds` rounds are dispatched before each drain (1 = live-like, one update per actor wake). */
@@ -187,6 +247,7 @@ async function nactRun(chunkRounds: number) {
   let ns = 0;
   let cpuUs = 0;
   let n = 0;
+  tracksBuilt = 0;
   for (let k = 0; k < ROUNDS; k += chunkRounds) {
     const chunk: FlightEnvelope[][] = [];
     for (let j = k; j < Math.min(ROUNDS, k + chunkRounds); j++) chunk.push(round(fleet, j));
@@ -201,6 +262,7 @@ async function nactRun(chunkRounds: number) {
         if (RELEASE) envs[i] = undefined as never;
       }
     await router.drain();
+    if (k + chunkRounds >= ROUNDS) tickBoard(); // the last tick's Tracks are part of the run
     ns += Number(process.hrtime.bigint() - t0);
     cpuUs += cpuOf(c0);
     for (const envs of chunk) n += envs.length;
@@ -223,6 +285,7 @@ async function nactRun(chunkRounds: number) {
     events,
     accepted,
     live,
+    tracksBuilt,
     bytesPerActor: bytes,
   };
 }
@@ -322,6 +385,7 @@ async function referenceRun(): Promise<RefRates> {
   return { plainCpu: n / (plainUs / 1e6), nactCpu: n / (nactUs / 1e6) };
 }
 
+void keptRow;
 if (!gc) console.error('note: run with --expose-gc for heap figures (npm run bench:actors does)');
 console.error(
   `bench:actors: ${AIRCRAFT.toLocaleString()} aircraft, ${(ROUNDS * AIRCRAFT).toLocaleString()} updates; ` +
@@ -400,6 +464,9 @@ console.log(
     events_plain: plain.events,
     events_nact: live.events,
     events_nact_backlog10: backlog.events,
+    // Tracks the 4 Hz board built per update (live operation at 1 Hz per aircraft: 1 per update).
+    tracks_per_update_plain: Number((plain.tracksBuilt / plain.updates).toFixed(3)),
+    tracks_per_update_nact: Number((live.tracksBuilt / live.updates).toFixed(3)),
     accepted_nact: live.accepted,
   }),
 );

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type FlightEnvelope, roundTrack, validateTrack } from '../runtime/contract/index.ts';
+import {
+  type FlightEnvelope,
+  type HistoryFix,
+  historyRowOf,
+  nullHistorySink,
+  roundTrack,
+  validateTrack,
+} from '../runtime/contract/index.ts';
 import { AircraftCore } from './aircraft.ts';
 import { AirportIndex } from './airports.ts';
 import { DETECTOR_DEFAULTS } from './defaults.ts';
@@ -50,5 +57,32 @@ describe('AircraftCore.track', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('AircraftCore.writeHistory', () => {
+  it('hands the sink the raw fix, the known callsign and the smoothed values of historyRow', () => {
+    const envs = flight('ab0002', { lat: 40, lon: -74, altM: 3000, speedMs: 150, trackDeg: 45 }, [
+      { durationS: 60, vrateMs: -5 },
+    ]);
+    const core = new AircraftCore('ab0002', DETECTOR_DEFAULTS, airports);
+    const handed: unknown[] = [];
+    const sink = {
+      ...nullHistorySink,
+      writeFix: (fix: HistoryFix, callsign: string | null, smooth: Float64Array) => {
+        handed.push(historyRowOf(fix, callsign, smooth));
+        return fix === envs[handed.length - 1]; // the envelope itself, not a copy
+      },
+    };
+    for (const [i, env] of envs.entries()) {
+      // No callsign in every other fix: the row carries the one the aircraft is known by.
+      const e = i % 2 === 1 ? { ...env, callsign: undefined } : env;
+      envs[i] = e;
+      expect(core.update(e)).toBe(GATE.ACCEPTED);
+      expect(core.writeHistory(e, sink)).toBe(true);
+      expect(handed.at(-1)).toEqual(core.historyRow(e));
+      expect(core.historyRow(e).callsign).toBe(envs[0].callsign);
+    }
+    expect(handed).toHaveLength(envs.length);
   });
 });

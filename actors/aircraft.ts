@@ -1,9 +1,15 @@
-import type {
-  AnomalyEvent,
-  AnomalyType,
-  FlightEnvelope,
-  HistoryRow,
-  Track,
+import {
+  type AnomalyEvent,
+  type AnomalyType,
+  type FlightEnvelope,
+  type HistoryRow,
+  type HistorySink,
+  historyRowOf,
+  SMOOTH_ALT_M,
+  SMOOTH_LAT,
+  SMOOTH_LON,
+  type Track,
+  type TrackSource,
 } from '../runtime/contract/index.ts';
 import { type AirportIndex, NearestAirportCache } from './airports.ts';
 import type { DetectorOptions } from './defaults.ts';
@@ -16,13 +22,16 @@ import { Observation } from './observation.ts';
 import { GATE, type GateCode, OrderGate } from './order-gate.ts';
 
 const NO_ANOMALIES: readonly AnomalyType[] = Object.freeze([]);
+/** The smoothed values handed to HistorySink.writeFix, read during the call only: one for all. */
+const SMOOTH = new Float64Array(3);
 
 /**
  * Everything one aircraft knows, as a pure object: order gate -> Kalman -> nearest airport ->
  * anomaly machines. No I/O, no clock: the nact actor and the benchmark's plain Map loop both
- * drive exactly this. Events accumulate in `events` until the caller takes them.
+ * drive exactly this. Events accumulate in `events` until the caller takes them. It is the
+ * board's TrackSource: its Track is built when the board asks, once per change.
  */
-export class AircraftCore {
+export class AircraftCore implements TrackSource {
   readonly events: AnomalyEvent[] = [];
   readonly gate: OrderGate;
   readonly filter: TrackFilter;
@@ -37,6 +46,8 @@ export class AircraftCore {
   private lastHadSpeed = false;
   private anomalyList: readonly AnomalyType[] = NO_ANOMALIES;
   private anomalyMask = 0;
+  /** TrackSource: the board's note. */
+  boardMark = 0;
 
   constructor(
     readonly icao24: string,
@@ -156,26 +167,27 @@ export class AircraftCore {
     };
   }
 
-  /** The history row for an accepted envelope: raw values plus the smoothed position. */
+  /**
+   * Hands the history row of the accepted envelope to `sink` without building a row object
+   * (HistorySink.writeFix: the raw values stay in the envelope, the smoothed ones are passed in a
+   * scratch array). Returns what the sink's write returns.
+   */
+  writeHistory(env: FlightEnvelope, sink: HistorySink): boolean {
+    return sink.writeFix(env, this.obs.callsign, this.smoothed());
+  }
+
+  /** The history row for an accepted envelope, as a plain object: raw values plus the smoothed position. */
   historyRow(env: FlightEnvelope): HistoryRow {
+    return historyRowOf(env, this.obs.callsign, this.smoothed());
+  }
+
+  /** The smoothed position as history rows keep it (millionths of a degree, decimetres). */
+  private smoothed(): Float64Array {
     const o = this.obs;
-    return {
-      icao24: env.icao24,
-      callsign: o.callsign,
-      ts: env.ts,
-      lat: env.lat,
-      lon: env.lon,
-      baro_alt_m: env.baro_alt_m ?? null,
-      geo_alt_m: env.geo_alt_m ?? null,
-      speed_ms: env.speed_ms ?? null,
-      track_deg: env.track_deg ?? null,
-      vrate_ms: env.vrate_ms ?? null,
-      on_ground: env.on_ground,
-      squawk: env.squawk ?? null,
-      smooth_lat: Math.round(o.lat * 1e6) / 1e6,
-      smooth_lon: Math.round(o.lon * 1e6) / 1e6,
-      smooth_alt_m: Number.isNaN(o.altM) ? null : Math.round(o.altM * 10) / 10,
-    };
+    SMOOTH[SMOOTH_LAT] = Math.round(o.lat * 1e6) / 1e6;
+    SMOOTH[SMOOTH_LON] = Math.round(o.lon * 1e6) / 1e6;
+    SMOOTH[SMOOTH_ALT_M] = Math.round(o.altM * 10) / 10; // NaN (no altitude yet) stays NaN: null
+    return SMOOTH;
   }
 
   /** Open anomaly types (plus a recent go-around); the same frozen array while nothing changes. */

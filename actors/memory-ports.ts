@@ -1,4 +1,4 @@
-import type { AnomalyEvent, HistoryRow, Track } from '../runtime/contract/index.ts';
+import { type AnomalyEvent, type HistoryRow, historyRowOf, type Track } from '../runtime/contract/index.ts';
 import type { FlightRouterPorts } from './router.ts';
 
 /** Ports that keep everything in arrays: for `detect`, tests and the benchmark's checks. */
@@ -22,6 +22,10 @@ export function memoryPorts(): FlightRouterPorts & {
         rows.push(row);
         return true;
       },
+      writeFix: (fix, callsign, smooth) => {
+        rows.push(historyRowOf(fix, callsign, smooth));
+        return true;
+      },
       durable: async () => {},
       drained: async () => {},
       close: async () => {},
@@ -29,6 +33,7 @@ export function memoryPorts(): FlightRouterPorts & {
     anomalies: { emit: (e) => void events.push(e), durable: async () => {} },
     board: {
       upsert: (t) => void tracks.set(t.icao24, t),
+      changed: (source) => void tracks.set(source.icao24, source.track()),
       remove: (id) => void removed.push(id),
     },
   };

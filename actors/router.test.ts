@@ -75,9 +75,10 @@ describe('FlightRouter', () => {
       ports: {
         ...ports,
         board: {
-          upsert: (t) => {
-            if (t.icao24 === 'cc0001' && ++calls === 5) throw new Error('board exploded');
-            ports.board.upsert(t);
+          upsert: ports.board.upsert,
+          changed: (source) => {
+            if (source.icao24 === 'cc0001' && ++calls === 5) throw new Error('board exploded');
+            ports.board.changed(source);
           },
           remove: ports.board.remove,
         },

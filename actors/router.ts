@@ -205,7 +205,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       if ((tag & 1) === 0) counts[code]++;
       if (code === GATE.ACCEPTED || code === GATE.RESET) {
         if (emit) {
-          if (wantHistory) ports.history.write(core.historyRow(env));
+          if (wantHistory) core.writeHistory(env, ports.history);
           boardDue = wantBoard;
         }
         if (core.events.length > 0) emitEvents(core, emit);
@@ -216,8 +216,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       if (++unflushed >= FLUSH_EVERY) flushCounts();
     }
     clearQueue(e);
-    // The board keeps only the latest state per aircraft: after a batch, one Track is enough.
-    if (boardDue) ports.board.upsert(core.track());
+    // The board keeps only the latest state per aircraft, and builds the Track when it needs it.
+    if (boardDue) ports.board.changed(core);
     if (oldestIngestMs >= 0) {
       // At most one latency sample per wall-clock millisecond: prom-client's observe() costs
       // ~0.3 us, a sixth of an update's whole work. At a few updates per ms every wake is sampled;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Track } from '../runtime/contract/index.ts';
+import type { Track, TrackSource } from '../runtime/contract/index.ts';
 import { TrackBoard } from './board.ts';
 import { icaoOf, makeTrack } from './test-tracks.ts';
 
@@ -10,7 +10,57 @@ function clockedBoard(staleAfterS = 60) {
   return { clock, board };
 }
 
+/** An aircraft's changing state as the actors hand it over: built only when the board asks. */
+function changingSource(icao24: string) {
+  const s = {
+    icao24,
+    boardMark: 0,
+    lat: 40,
+    builds: 0,
+    track(): Track {
+      s.builds++;
+      return makeTrack(icao24, { lat: s.lat });
+    },
+  };
+  return s satisfies TrackSource;
+}
+
 describe('TrackBoard', () => {
+  it("builds a changed aircraft's Track at the next read, once however often it changed", () => {
+    const { board } = clockedBoard();
+    const a = changingSource('aaaaaa');
+    for (let i = 1; i <= 5; i++) {
+      a.lat = 40 + i / 1000;
+      board.changed(a);
+    }
+    expect(a.builds).toBe(0); // nothing read yet
+    expect(board.takeChanges()).toEqual({ upserts: ['aaaaaa'], removes: [] });
+    expect(a.builds).toBe(1);
+    expect(board.get('aaaaaa')?.lat).toBe(40.005);
+    a.lat = 41;
+    board.changed(a);
+    expect(board.get('aaaaaa')?.lat).toBe(41); // an HTTP read sees the change before the tick
+    expect(board.takeChanges()).toEqual({ upserts: ['aaaaaa'], removes: [] });
+    expect(a.builds).toBe(2);
+  });
+
+  it('a removal or a direct upsert after a change wins over it', () => {
+    const { board } = clockedBoard();
+    const a = changingSource('aaaaaa');
+    const b = changingSource('bbbbbb');
+    board.upsert(makeTrack('aaaaaa', { lat: 1 }));
+    board.upsert(makeTrack('bbbbbb', { lat: 1 }));
+    board.takeChanges();
+    board.changed(a);
+    board.remove('aaaaaa');
+    board.changed(b);
+    board.upsert(makeTrack('bbbbbb', { lat: 2 }));
+    expect(board.takeChanges()).toEqual({ upserts: ['bbbbbb'], removes: ['aaaaaa'] });
+    expect(board.get('aaaaaa')).toBeUndefined();
+    expect(board.get('bbbbbb')?.lat).toBe(2);
+    expect(a.builds + b.builds).toBe(0);
+  });
+
   it('rounds tracks as the contract says and keeps the caller object untouched', () => {
     const { board } = clockedBoard();
     const input = makeTrack('abc123', {

@@ -1,4 +1,10 @@
-import type { AnomalyType, Track, TrackBoardPort } from '../runtime/contract/index.ts';
+import {
+  type AnomalyType,
+  PendingTracks,
+  type Track,
+  type TrackBoardPort,
+  type TrackSource,
+} from '../runtime/contract/index.ts';
 import { normalizeTrack, trackJson } from './track-json.ts';
 import { DEFAULT_TRAIL, Trail, type TrailLimits, type TrailPoint } from './trail.ts';
 
@@ -35,9 +41,15 @@ export interface BoardChanges {
  * was upserted and removed since the previous call, so applying every result in order to an
  * empty map reproduces the board. Staleness uses the time an update arrived (the injected
  * clock), not Track.ts, so a replay of old data stays on the board while it is fed.
+ *
+ * `changed(source)` marks an aircraft changed without building its Track: every read (a tick's
+ * `takeChanges()`, an HTTP answer) first builds the Tracks of the aircraft changed since (see
+ * `settle`), so an aircraft updated many times between two ticks costs one Track, built once.
  */
 export class TrackBoard implements TrackBoardPort {
   private readonly entries = new Map<string, Entry>();
+  /** Aircraft changed since the last read, whose Track is not built yet. */
+  private readonly pending = new PendingTracks();
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
   /** Anomaly types the edge marks on an aircraft (open anomalies), kept across upserts. */
@@ -53,10 +65,27 @@ export class TrackBoard implements TrackBoardPort {
   }
 
   get size(): number {
+    this.settle();
     return this.entries.size;
   }
 
   upsert(input: Track): void {
+    this.pending.overridden(input.icao24);
+    this.put(input);
+  }
+
+  changed(source: TrackSource): void {
+    this.pending.changed(source);
+  }
+
+  /** Builds the Tracks of the aircraft changed since the last read: every read starts here. */
+  private settle(): void {
+    if (this.pending.size > 0) this.pending.take(this.putTrack);
+  }
+
+  private readonly putTrack = (track: Track): void => this.put(track);
+
+  private put(input: Track): void {
     const own = input.anomalies;
     const track = normalizeTrack(input, this.withMarks(input.icao24, own));
     const prev = this.entries.get(track.icao24);
@@ -85,6 +114,7 @@ export class TrackBoard implements TrackBoardPort {
   }
 
   remove(icao24: string): void {
+    this.pending.overridden(icao24);
     const entry = this.entries.get(icao24);
     if (entry === undefined) return;
     this.entries.delete(icao24);
@@ -94,6 +124,7 @@ export class TrackBoard implements TrackBoardPort {
 
   /** Removes aircraft not updated for staleAfterS; returns their ids. */
   expire(): string[] {
+    this.settle();
     const oldestMs = this.now() - this.staleAfterMs;
     const gone: string[] = [];
     for (const [icao24, entry] of this.entries) if (entry.seenMs < oldestMs) gone.push(icao24);
@@ -102,6 +133,7 @@ export class TrackBoard implements TrackBoardPort {
   }
 
   takeChanges(): BoardChanges {
+    this.settle();
     const upserts = [...this.dirty];
     for (const icao24 of upserts) {
       const entry = this.entries.get(icao24) as Entry;
@@ -116,10 +148,12 @@ export class TrackBoard implements TrackBoardPort {
   }
 
   get(icao24: string): Track | undefined {
+    this.settle();
     return this.entries.get(icao24)?.track;
   }
 
   json(icao24: string): string | undefined {
+    this.settle();
     const entry = this.entries.get(icao24);
     if (entry === undefined) return undefined;
     entry.json ??= trackJson(entry.track);
@@ -131,27 +165,33 @@ export class TrackBoard implements TrackBoardPort {
    * tick did not know the aircraft): the compact encoding sends what changed between them.
    */
   announced(icao24: string): { sent: Track | null; base: Track | null } | undefined {
+    this.settle();
     return this.entries.get(icao24);
   }
 
   isPublished(icao24: string): boolean {
+    this.settle();
     return this.entries.get(icao24)?.published === true;
   }
 
   trail(icao24: string): TrailPoint[] | undefined {
+    this.settle();
     return this.entries.get(icao24)?.trail.points();
   }
 
   ids(): IterableIterator<string> {
+    this.settle();
     return this.entries.keys();
   }
 
   tracks(): Track[] {
+    this.settle();
     return Array.from(this.entries.values(), (e) => e.track);
   }
 
   /** Sets the edge's anomaly marks for an aircraft; a present aircraft is re-sent next tick. */
   setMarks(icao24: string, types: ReadonlySet<AnomalyType>): void {
+    this.settle();
     if (types.size === 0) this.marks.delete(icao24);
     else this.marks.set(icao24, new Set(types));
     const entry = this.entries.get(icao24);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyRowOf } from '../runtime/contract/index.ts';
 import { createClient } from '../runtime/db/pool.ts';
 import { queryAnomalies } from '../runtime/db/queries.ts';
 import { createTestDatabase, type TestDatabase } from '../runtime/db/test-db.ts';
@@ -83,6 +84,44 @@ describe('PostgisSink', () => {
       geo_alt_m: null,
       speed_ms: null,
       on_ground: true,
+      squawk: null,
+      smooth_alt_m: null,
+    });
+  });
+
+  it("writeFix (the actors' path: the envelope plus smoothed values) stores what write(historyRowOf) does", async () => {
+    const read = async (icao24: string) =>
+      (
+        await client.query(
+          `SELECT (extract(epoch FROM ts) * 1000)::bigint AS ts_ms, ST_X(geom) AS lon, ST_Y(geom) AS lat, callsign,
+             baro_alt_m, geo_alt_m, speed_ms, track_deg, vrate_ms, on_ground, squawk, smooth_lat, smooth_lon,
+             smooth_alt_m FROM flights_history WHERE icao24 = $1 ORDER BY ts`,
+          [icao24],
+        )
+      ).rows;
+    const smooth = new Float64Array(3);
+    const sink = sinkFor();
+    for (let i = 0; i < 3; i++) {
+      // An envelope's shape: optional fields absent, a value, or null.
+      const fix = {
+        icao24: 'f1f1f1',
+        ts: Date.UTC(2024, 10, 27, 6, 0, i),
+        lat: 40.5 + i / 100,
+        lon: -73.5,
+        on_ground: i === 2,
+        ...(i === 0 ? { baro_alt_m: 1000.5, speed_ms: 120.25, squawk: '7700' } : { geo_alt_m: null }),
+      };
+      smooth.set([40.500001 + i / 100, -73.500002, i === 1 ? Number.NaN : 1001.5]);
+      expect(sink.writeFix(fix, 'FIX123', smooth)).toBe(true);
+      sink.write({ ...historyRowOf(fix, 'FIX123', smooth), icao24: 'f1f1f2' });
+    }
+    await sink.close();
+    const viaFix = await read('f1f1f1');
+    expect(viaFix).toHaveLength(3);
+    expect(viaFix).toEqual(await read('f1f1f2'));
+    expect(viaFix[1]).toMatchObject({
+      callsign: 'FIX123',
+      baro_alt_m: null,
       squawk: null,
       smooth_alt_m: null,
     });

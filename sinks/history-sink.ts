@@ -1,8 +1,15 @@
 import type pg from 'pg';
-import type { AnomalyEvent, AnomalySink, HistoryRow, HistorySink } from '../runtime/contract/index.ts';
+import type {
+  AnomalyEvent,
+  AnomalySink,
+  HistoryFix,
+  HistoryRow,
+  HistorySink,
+} from '../runtime/contract/index.ts';
 import { createClient, isRetriableError } from '../runtime/db/pool.ts';
 import type { Metrics } from '../runtime/metrics/metrics.ts';
 import { backoffMs, closedBeforeMs, DAY_MS, latestPerAircraft, utcDays } from './batch.ts';
+import { FixRow } from './fix-row.ts';
 import {
   CREATE_STAGING,
   copyHistory,
@@ -171,6 +178,11 @@ export class PostgisSink implements HistorySink {
     this.rowsWritten++;
     this.scheduled();
     return this.bufferedRows < this.maxBufferedRows;
+  }
+
+  /** write(historyRowOf(fix, callsign, smooth)), the row kept as a FixRow over the fix. */
+  writeFix(fix: HistoryFix, callsign: string | null, smooth: Float64Array): boolean {
+    return this.write(new FixRow(fix, callsign, smooth));
   }
 
   /** Queues an AnomalyEvent for the next batch (upserted by id). */

@@ -80,6 +80,30 @@ describe('BusAnomalySink', () => {
 });
 
 describe('TrackPublisher and the tracks feed (scale-out)', () => {
+  it('builds the Track of an aircraft marked changed once per flush, with its latest state', async () => {
+    const bus = new EmbeddedBus();
+    const pub = new TrackPublisher({ bus, topic: 'flights.tracks', tickHz: 4, staleAfterS: 60 });
+    let builds = 0;
+    const source = {
+      icao24: 'aaa003',
+      boardMark: 0,
+      ts: 0,
+      track() {
+        builds++;
+        return track('aaa003', source.ts);
+      },
+    };
+    for (let ts = 10; ts <= 14; ts++) {
+      source.ts = ts;
+      pub.changed(source);
+    }
+    await pub.flush();
+    expect([builds, pub.published]).toEqual([1, 1]);
+    const messages = await readAll(bus, 'flights.tracks');
+    expect(messages.map((m) => JSON.parse(String(m.value)).ts)).toEqual([14]);
+    await pub.close();
+  });
+
   it('coalesces updates per tick, tombstones stale aircraft, and an edge feed rebuilds the board', async () => {
     const bus = new EmbeddedBus();
     let nowMs = 1_000_000;
@@ -108,7 +132,11 @@ describe('TrackPublisher and the tracks feed (scale-out)', () => {
       bus,
       topics: { tracks: 'flights.tracks', anomalies: 'flights.anomalies' },
       groupId: 'edge-test',
-      board: { upsert: (t) => board.set(t.icao24, t), remove: (id) => board.delete(id) },
+      board: {
+        upsert: (t) => board.set(t.icao24, t),
+        changed: (source) => board.set(source.icao24, source.track()),
+        remove: (id) => board.delete(id),
+      },
       publishAnomaly: (e) => anomalies.push(e),
       staleAfterS: 60,
       now: () => 0,

@@ -1,5 +1,6 @@
 import type { Bus, PublishRecord } from '../bus/bus.ts';
-import type { TrackBoardPort } from '../contract/ports.ts';
+import { PendingTracks } from '../contract/pending-tracks.ts';
+import type { TrackBoardPort, TrackSource } from '../contract/ports.ts';
 import type { Track } from '../contract/track.ts';
 
 export interface TrackPublisherOptions {
@@ -16,10 +17,13 @@ export interface TrackPublisherOptions {
 /**
  * The processor's track board in scale-out mode: the latest smoothed Track per aircraft is
  * published to flights.tracks, coalesced per tick, and a tombstone when the aircraft leaves, so
- * any number of edges can rebuild the board from that compacted topic alone.
+ * any number of edges can rebuild the board from that compacted topic alone. An aircraft marked
+ * `changed` has its Track built at the next flush (once, however often it changed meanwhile).
  */
 export class TrackPublisher implements TrackBoardPort {
   private readonly latest = new Map<string, Track>();
+  /** Aircraft changed since the last flush, whose Track is not built yet. */
+  private readonly pending = new PendingTracks();
   private readonly seenMs = new Map<string, number>();
   private readonly dirty = new Set<string>();
   private readonly gone = new Set<string>();
@@ -36,6 +40,21 @@ export class TrackPublisher implements TrackBoardPort {
   }
 
   upsert(track: Track): void {
+    this.pending.overridden(track.icao24);
+    this.put(track);
+  }
+
+  changed(source: TrackSource): void {
+    this.pending.changed(source);
+  }
+
+  private settle(): void {
+    if (this.pending.size > 0) this.pending.take(this.putTrack);
+  }
+
+  private readonly putTrack = (track: Track): void => this.put(track);
+
+  private put(track: Track): void {
     this.latest.set(track.icao24, track);
     this.seenMs.set(track.icao24, this.now());
     this.dirty.add(track.icao24);
@@ -43,6 +62,7 @@ export class TrackPublisher implements TrackBoardPort {
   }
 
   remove(icao24: string): void {
+    this.pending.overridden(icao24);
     if (!this.latest.delete(icao24)) return;
     this.seenMs.delete(icao24);
     this.dirty.delete(icao24);
@@ -51,6 +71,7 @@ export class TrackPublisher implements TrackBoardPort {
 
   /** Publishes the changes since the last flush (and tombstones for stale aircraft). */
   flush(): Promise<void> {
+    this.settle();
     const staleBefore = this.now() - this.options.staleAfterS * 1000;
     for (const [icao24, seen] of this.seenMs) if (seen < staleBefore) this.remove(icao24);
     if (this.dirty.size === 0 && this.gone.size === 0) return this.inFlight;
@@ -70,6 +91,7 @@ export class TrackPublisher implements TrackBoardPort {
   }
 
   get size(): number {
+    this.settle();
     return this.latest.size;
   }
 

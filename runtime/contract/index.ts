@@ -1,6 +1,7 @@
 export * from './anomaly.ts';
 export * from './dlq.ts';
 export * from './envelope.ts';
+export * from './pending-tracks.ts';
 export * from './ports.ts';
 export * from './protocol.ts';
 export * from './topics.ts';

@@ -45,6 +45,10 @@ export async function run(args: string[]): Promise<number> {
           tracks.upsert(t);
           wiring.edge.board.upsert(t);
         },
+        changed(source) {
+          tracks.changed(source);
+          wiring.edge.board.changed(source);
+        },
         remove(id) {
           tracks.remove(id);
           wiring.edge.board.remove(id);
