@@ -273,4 +273,34 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     expect(actorOf(ref)).toBeUndefined();
     stop(system);
   });
+
+  it('counts what waits in the mailbox of an actor with shutdownAfter: every message, in order, also around a crash', async () => {
+    const system = start();
+    const got: number[] = [];
+    let crashed = false;
+    const body = (s: number, m: number) => {
+      if (m === 7 && !crashed) {
+        crashed = true;
+        throw new Error('once'); // reset: fresh state, the rest of the mailbox still comes
+      }
+      got.push(m);
+      return s + 1;
+    };
+    const ref = spawn(system, body, 'counted-mailbox', {
+      shutdownAfter: 60_000,
+      initialState: 0,
+      onCrash: (_m: unknown, _e: unknown, ctx: { reset: unknown }) => ctx.reset,
+    } as never);
+    const actor = actorOf(ref) as unknown as { waiting: number; hasChildren: boolean };
+    expect([actor.waiting, actor.hasChildren]).toEqual([0, false]);
+    for (let m = 0; m < 20; m++) dispatch(ref, m); // one runs, nineteen wait
+    expect(actor.waiting).toBe(19);
+    while (got.length < 19) await sleep(1);
+    await sleep(5);
+    expect(got).toEqual(Array.from({ length: 20 }, (_, m) => m).filter((m) => m !== 7));
+    expect(actor.waiting).toBe(0);
+    spawn(ref, (x: number) => x, 'child', { initialState: 0 } as never);
+    expect(actor.hasChildren).toBe(true);
+    stop(system);
+  });
 });

@@ -35,6 +35,12 @@ import { performance } from 'node:perf_hooks';
  *    `actorOf(ref)` does that lookup once (the router keeps the actor with its ref) and
  *    `tell(actor, msg)` is nact's dispatch without it; a stopped actor drops the message as before.
  *
+ * 4. Fewer places touched per message (with 20,000 actors each is a likely cache miss): whether
+ *    an actor has children and how many messages wait in its mailbox are kept as fields of the
+ *    actor (nact asks its children Map and its mailbox every message), the idle time is whole
+ *    milliseconds (a small integer stays in the object; a fraction is a heap number of its own),
+ *    and nact's per-message `assert(!stopped)` runs only when it would throw.
+ *
  * Installed once per process on nact's Actor class, only for the exact version it was written
  * against (another version stays stock; `nactFastPath.active` says which). Actors without
  * `shutdownAfter` keep nact's own no-op timer.
@@ -63,6 +69,19 @@ interface NactActor {
   handleFault(msg: unknown, sender: unknown, error: unknown): Promise<void>;
   handleMessage(message: unknown, sender: unknown): void;
   childReferences: Map<string, unknown>;
+  mailbox: {
+    length: number;
+    push(x: unknown): void;
+    shift(): { message: unknown; sender: unknown } | undefined;
+  };
+  dispatch(message: unknown, sender?: unknown): void;
+  assertNotStopped(): boolean;
+  childSpawned(child: unknown): void;
+  childStopped(child: unknown): void;
+  /** Messages in `mailbox`, counted so an empty one is not looked at (undefined: not counted). */
+  waiting?: number;
+  /** Whether it has child actors (undefined: not tracked, ask nact's Map). */
+  hasChildren?: boolean;
   parent?: { reference: unknown };
   path: unknown;
   reference: unknown;
@@ -152,7 +171,7 @@ class ChildlessContext {
 }
 
 function contextOf(actor: NactActor, sender: unknown): unknown {
-  if (actor.childReferences.size > 0) return actor.createContext(sender);
+  if (actor.hasChildren !== false) return actor.createContext(sender);
   return new ChildlessContext(
     actor.parent ? actor.parent.reference : undefined,
     actor.path,
@@ -235,9 +254,20 @@ export function installNactFastPath(): boolean {
   const proto = Actor.prototype;
   const stockStop = proto.stop;
 
-  // Called when the mailbox empties (and once at spawn).
+  const { Nobody } = require('nact/lib/references.js') as { Nobody: new () => unknown };
+  const stockSpawned = proto.childSpawned;
+  const stockStopped = proto.childStopped;
+
+  // Called when the mailbox empties, and once at spawn (the end of nact's constructor: where the
+  // two counters below start, so every actor spawned after the install has the same fields).
   proto.setTimeout = function (this: NactActor) {
-    this.idleSinceMs = queueClockMs >= 0 ? queueClockMs : performance.now();
+    if (this.waiting === undefined) {
+      this.waiting = this.mailbox.length;
+      this.hasChildren = this.childReferences.size > 0;
+    }
+    // Whole milliseconds, rounded up (never ends an idle period early): a small integer stays
+    // in the actor object, where a fractional one would be a separate heap number to read.
+    this.idleSinceMs = Math.ceil(queueClockMs >= 0 ? queueClockMs : performance.now());
     if (this.idleTimer === true) return;
     clearTimeout(this.timeout); // a stock timer of an actor spawned before the install
     this.timeout = setTimeout(onIdle, this.shutdownPeriod, this);
@@ -245,6 +275,38 @@ export function installNactFastPath(): boolean {
   };
   // Called by dispatch (every message) and by stop: the timer is left running (see above).
   proto.clearTimeout = () => {};
+  // nact's dispatch (clearTimeout is the no-op above), counting what waits in the mailbox.
+  proto.dispatch = function (this: NactActor, message: unknown, sender: unknown = new Nobody()) {
+    // nact asserts this on every message; node's assert() takes rest arguments (an array per
+    // call), so it is only called when it is going to throw.
+    if (this.stopped) this.assertNotStopped();
+    if (!this.busy) {
+      this.handleMessage(message, sender);
+      return;
+    }
+    this.mailbox.push({ message, sender });
+    if (this.waiting !== undefined) this.waiting++;
+  };
+  // nact's processNext, without looking into an empty mailbox.
+  proto.processNext = function (this: NactActor) {
+    if (this.stopped) return;
+    const next = this.waiting === 0 ? undefined : this.mailbox.shift();
+    if (next !== undefined) {
+      if (this.waiting !== undefined) this.waiting--;
+      this.handleMessage(next.message, next.sender);
+      return;
+    }
+    this.busy = false;
+    this.setTimeout(); // idle: the shutdownAfter period starts
+  };
+  proto.childSpawned = function (this: NactActor, child: unknown) {
+    stockSpawned.call(this, child);
+    if (this.hasChildren !== undefined) this.hasChildren = true;
+  };
+  proto.childStopped = function (this: NactActor, child: unknown) {
+    stockStopped.call(this, child);
+    if (this.hasChildren !== undefined) this.hasChildren = this.childReferences.size > 0;
+  };
   proto.stop = function (this: NactActor) {
     stockStop.call(this);
     clearTimeout(this.timeout);
