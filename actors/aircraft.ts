@@ -13,7 +13,7 @@ import {
 } from '../runtime/contract/index.ts';
 import { type AirportIndex, NearestAirportCache } from './airports.ts';
 import type { DetectorOptions } from './defaults.ts';
-import { FILTER, TrackFilter } from './kalman.ts';
+import { FILTER, FIX, FIX_IN, TrackFilter } from './kalman.ts';
 import { EmergencySquawkMachine } from './machines/emergency-squawk.ts';
 import { GoAroundMachine } from './machines/go-around.ts';
 import { RapidDescentMachine } from './machines/rapid-descent.ts';
@@ -91,18 +91,16 @@ export class AircraftCore implements TrackSource {
     // GCs that then copy and promote it, for every aircraft (measured: a third of the GC time).
     this.lastHadSpeed = env.speed_ms != null;
     const f = this.filter;
-    const alt = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
-    const fc = f.update(
-      env.ts,
-      env.lat,
-      env.lon,
-      alt,
-      env.speed_ms ?? Number.NaN,
-      env.track_deg ?? Number.NaN,
-      env.vrate_ms ?? Number.NaN,
-      env.pos_source ?? 0,
-      code === GATE.RESET,
-    );
+    const x = FIX_IN; // the fix goes to the filter in slots, not as nine (boxed) arguments
+    x[FIX.TS] = env.ts;
+    x[FIX.LAT] = env.lat;
+    x[FIX.LON] = env.lon;
+    x[FIX.ALT] = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
+    x[FIX.SPEED] = env.speed_ms ?? Number.NaN;
+    x[FIX.TRACK] = env.track_deg ?? Number.NaN;
+    x[FIX.VRATE] = env.vrate_ms ?? Number.NaN;
+    x[FIX.POS_SOURCE] = env.pos_source ?? 0;
+    const fc = f.fold(code === GATE.RESET);
     if (fc === FILTER.INITIALISED || fc === FILTER.REINITIALISED) this.rapid.resetWindow();
 
     const o = this.obs;
@@ -110,10 +108,7 @@ export class AircraftCore implements TrackSource {
     if (env.origin_country && env.origin_country !== this.originCountry)
       this.originCountry = env.origin_country;
     o.tsMs = env.ts;
-    o.lat = f.lat;
-    o.lon = f.lon;
-    o.altM = f.altM;
-    o.vrateMs = f.vrateMs;
+    f.writeSmoothed(o.s, o.b + Observation.SMOOTHED_AT); // lat, lon, altM, vrateMs
     o.onGround = env.on_ground;
     const squawk = env.squawk ?? null;
     if (squawk !== o.squawk) o.squawk = squawk;

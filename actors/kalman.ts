@@ -136,6 +136,25 @@ function initAxis(s: Float64Array, o: number, p: number, v: number, pVar: number
   s[o + C] = vVar;
 }
 
+/**
+ * One fix for `TrackFilter.fold`, in slots of a scratch array the caller fills first (NaN: not
+ * reported). Nine doubles handed to a call V8 does not inline (`fold` is over its budget) would
+ * each be boxed into a new heap number: the aircraft's per-update garbage. DT is the filter's own.
+ */
+export const FIX = {
+  TS: 0,
+  LAT: 1,
+  LON: 2,
+  ALT: 3,
+  SPEED: 4,
+  TRACK: 5,
+  VRATE: 6,
+  POS_SOURCE: 7,
+  DT: 8,
+} as const;
+/** The fix `fold` reads (one for every filter: everything is synchronous). */
+export const FIX_IN = new Float64Array(9);
+
 export class TrackFilter {
   static readonly SLOTS = SIZE;
   private readonly o: FilterOptions;
@@ -160,7 +179,7 @@ export class TrackFilter {
 
   /**
    * Folds in one fix. Unknown values are NaN (not null) so the hot path stays monomorphic.
-   * `reinit` forces a fresh start (the order gate reset the track).
+   * `reinit` forces a fresh start (the order gate reset the track). (Through FIX_IN and `fold`.)
    */
   update(
     tsMs: number,
@@ -173,6 +192,28 @@ export class TrackFilter {
     posSource: number,
     reinit: boolean,
   ): FilterCode {
+    const x = FIX_IN;
+    x[FIX.TS] = tsMs;
+    x[FIX.LAT] = lat;
+    x[FIX.LON] = lon;
+    x[FIX.ALT] = altM;
+    x[FIX.SPEED] = speedMs;
+    x[FIX.TRACK] = trackDeg;
+    x[FIX.VRATE] = vrateMs;
+    x[FIX.POS_SOURCE] = posSource;
+    return this.fold(reinit);
+  }
+
+  /** `update` of the fix in FIX_IN (the hot path: the caller writes the slots, nothing is boxed). */
+  fold(reinit: boolean): FilterCode {
+    const x = FIX_IN;
+    const tsMs = x[FIX.TS];
+    const lat = x[FIX.LAT];
+    const lon = x[FIX.LON];
+    const speedMs = x[FIX.SPEED];
+    const trackDeg = x[FIX.TRACK];
+    const vrateMs = x[FIX.VRATE];
+    const posSource = x[FIX.POS_SOURCE];
     const s = this.s;
     const b = this.b;
     const o = this.o;
@@ -189,7 +230,8 @@ export class TrackFilter {
     if (reinit || s[b + H_INIT] !== 1 || dt > o.gapResetS) {
       this.initHorizontal(lat, lon, ve, vn, hasVel, r, w);
       s[b + U_INIT] = 0;
-      this.foldAltitude(altM, vrateMs, 0);
+      x[FIX.DT] = 0;
+      this.foldAltitude();
       s[b + TS] = tsMs;
       return FILTER.INITIALISED;
     }
@@ -248,7 +290,8 @@ export class TrackFilter {
       }
     }
     s[b + TS] = tsMs;
-    this.foldAltitude(altM, vrateMs, dt);
+    x[FIX.DT] = dt;
+    this.foldAltitude();
 
     const ze = wrapDeg(lon - s[b + LON0]) * M_PER_DEG * s[b + COS0];
     const zn = (lat - s[b + LAT0]) * M_PER_DEG;
@@ -299,7 +342,10 @@ export class TrackFilter {
   }
 
   /** Altitude channel: its own gate, since baro glitches and position glitches are independent. */
-  private foldAltitude(altM: number, vrateMs: number, dt: number): void {
+  private foldAltitude(): void {
+    const altM = FIX_IN[FIX.ALT];
+    const vrateMs = FIX_IN[FIX.VRATE];
+    const dt = FIX_IN[FIX.DT];
     if (Number.isNaN(altM)) return; // NaN: no altitude in this fix (often on the ground)
     const s = this.s;
     const b = this.b;
@@ -349,6 +395,18 @@ export class TrackFilter {
     this.setOrigin(lat, lon);
     s[b + EAST + P] = 0;
     s[b + NORTH + P] = 0;
+  }
+
+  /**
+   * Writes lat, lon, altM and vrateMs (the getters below) to dst[at..at+3]. For the hot path: a
+   * double returned from a getter that V8 does not inline into its caller is boxed (16 bytes of
+   * garbage each); here the getters are inlined into this small method and nothing is returned.
+   */
+  writeSmoothed(dst: Float64Array, at: number): void {
+    dst[at] = this.lat;
+    dst[at + 1] = this.lon;
+    dst[at + 2] = this.altM;
+    dst[at + 3] = this.vrateMs;
   }
 
   // --- smoothed outputs (valid once initialised) ---

@@ -13,6 +13,8 @@ import { defineSlots, type Slotted } from './slots.ts';
  */
 export class Observation implements Slotted {
   static readonly SLOTS: number;
+  /** Slot of `lat`; `lon`, `altM` and `vrateMs` follow it (TrackFilter.writeSmoothed's order). */
+  static readonly SMOOTHED_AT = 1;
   callsign: string | null = null;
   declare tsMs: number;
   declare lat: number;
