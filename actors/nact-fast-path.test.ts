@@ -303,4 +303,29 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     expect(actor.hasChildren).toBe(true);
     stop(system);
   });
+
+  it("reuses a childless actor's context while the sender stays the same: same fields, a fresh children Map per message", async () => {
+    const system = start();
+    const seen: Array<{ ctx: Record<string, unknown>; sender: unknown; children: unknown }> = [];
+    const body = (s: number, _m: unknown, ctx: Record<string, unknown>) => {
+      seen.push({ ctx, sender: ctx.sender, children: ctx.children });
+      return s + 1;
+    };
+    const ref = spawn(system, body, 'reused', { shutdownAfter: 60_000, initialState: 0 } as never);
+    const a = { name: 'sender a' };
+    const b = { name: 'sender b' };
+    for (const sender of [a, a, b]) tell(actorOf(ref) as never, 1, sender);
+    await sleep(10);
+    expect(seen.map((x) => x.sender)).toEqual([a, a, b]);
+    expect(seen[1].ctx).toBe(seen[0].ctx); // same sender: the same object
+    expect(seen[2].ctx).not.toBe(seen[1].ctx);
+    expect(seen[1].children).not.toBe(seen[0].children);
+    for (const x of seen) {
+      expect(x.children).toBeInstanceOf(Map);
+      expect((x.children as Map<string, unknown>).size).toBe(0);
+      expect(x.ctx.self).toBe(ref);
+      expect(x.ctx.name).toBe('reused');
+    }
+    stop(system);
+  });
 });
