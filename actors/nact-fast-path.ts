@@ -201,10 +201,7 @@ function run(actor: NactActor, message: unknown, sender: unknown): void {
     const ctx = contextOf(actor, sender);
     const next = actor.f.call(ctx, actor.state, message, ctx);
     if (isThenable(next)) {
-      next.then(
-        (state) => finish(actor, message, sender, state),
-        (error) => actor.handleFault(message, sender, error),
-      );
+      awaitState(actor, message, sender, next);
       return;
     }
     actor.state = next;
@@ -213,6 +210,18 @@ function run(actor: NactActor, message: unknown, sender: unknown): void {
   } catch (error) {
     actor.handleFault(message, sender, error);
   }
+}
+
+/**
+ * An actor function that returned a promise: its message completes when it settles. Apart from
+ * `run` because closures over run's arguments would make V8 allocate a context for every call
+ * of `run` (~60 bytes per message), thenable or not.
+ */
+function awaitState(actor: NactActor, message: unknown, sender: unknown, next: PromiseLike<unknown>): void {
+  next.then(
+    (state) => finish(actor, message, sender, state),
+    (error) => actor.handleFault(message, sender, error),
+  );
 }
 
 function finish(actor: NactActor, message: unknown, sender: unknown, state: unknown): void {

@@ -56,4 +56,17 @@ describe('FixRow', () => {
       }),
     );
   });
+
+  it("keeps every row's smoothed values across the shared chunks (10,000 rows, one scratch)", () => {
+    const smooth = new Float64Array(3);
+    const rows: FixRow[] = [];
+    const fix = { icao24: 'abcdef', ts: 0, lat: 0, lon: 0, on_ground: false };
+    for (let i = 0; i < 10_000; i++) {
+      smooth.set([i / 7, -i / 3, i % 5 === 0 ? Number.NaN : i]);
+      rows.push(new FixRow(fix, null, smooth));
+    }
+    rows.forEach((r, i) => {
+      expect([r.smooth_lat, r.smooth_lon, r.smooth_alt_m]).toEqual([i / 7, -i / 3, i % 5 === 0 ? null : i]);
+    });
+  });
 });

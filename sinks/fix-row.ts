@@ -6,30 +6,51 @@ import {
   SMOOTH_LON,
 } from '../runtime/contract/index.ts';
 
+/** Rows per chunk of smoothed values (3 doubles each): 96 KiB, shared by that many rows. */
+const CHUNK_ROWS = 4096;
+let chunk = new Float64Array(3 * CHUNK_ROWS);
+let used = 0;
+
 /**
  * The HistoryRow of `historyRowOf(fix, callsign, smooth)`, over the fix it came from: the raw
  * values are read from the fix (the envelope, kept as it is until the batch is written) rather
- * than copied, so a row costs one small object with the callsign and the three smoothed values
- * (~70 bytes) instead of a plain row's fifteen fields, each double in a box of its own (~290
- * bytes). The sink keeps every row until its batch commits, long enough to be promoted out of
- * V8's young generation: the difference is paid again by the old generation's collector.
+ * than copied, and the three smoothed values sit in a Float64Array chunk shared by thousands of
+ * rows (a double in an object field is a heap number of its own). So a row is one 28-byte object
+ * instead of a plain row's fifteen fields and their boxed doubles (~290 bytes). The sink keeps
+ * every row until its batch commits, long enough to be promoted out of V8's young generation:
+ * the difference is paid again by the old generation's collector.
  */
 export class FixRow implements HistoryRow {
-  readonly smooth_lat: number;
-  readonly smooth_lon: number;
-  readonly smooth_alt_m: number | null;
+  private readonly col: Float64Array;
+  private readonly at: number;
 
   constructor(
     private readonly fix: HistoryFix,
     readonly callsign: string | null,
     smooth: Float64Array,
   ) {
-    this.smooth_lat = smooth[SMOOTH_LAT];
-    this.smooth_lon = smooth[SMOOTH_LON];
-    const altM = smooth[SMOOTH_ALT_M];
-    this.smooth_alt_m = Number.isNaN(altM) ? null : altM;
+    if (used === CHUNK_ROWS) {
+      chunk = new Float64Array(3 * CHUNK_ROWS);
+      used = 0;
+    }
+    const at = 3 * used++;
+    chunk[at] = smooth[SMOOTH_LAT];
+    chunk[at + 1] = smooth[SMOOTH_LON];
+    chunk[at + 2] = smooth[SMOOTH_ALT_M];
+    this.col = chunk;
+    this.at = at;
   }
 
+  get smooth_lat(): number {
+    return this.col[this.at];
+  }
+  get smooth_lon(): number {
+    return this.col[this.at + 1];
+  }
+  get smooth_alt_m(): number | null {
+    const altM = this.col[this.at + 2];
+    return Number.isNaN(altM) ? null : altM;
+  }
   get icao24(): string {
     return this.fix.icao24;
   }
