@@ -149,7 +149,9 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   const counts = new Float64Array(GATE_RESULT.length);
   let unflushed = 0;
   let emitting = config.emitting ?? true;
-  let feedTsMs = 0;
+  // In an object field, not a `let`: a closure variable holding a double is a new heap number
+  // every time it is assigned (here: nearly every envelope); a field is updated in place.
+  const feed = { tsMs: 0 };
   let active = 0;
   let latencySampledAtMs = -1;
 
@@ -406,7 +408,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       // them now, after what they already had and before anything later.
       if (env.ts > clock.feedTsMs) {
         clock.feedTsMs = env.ts;
-        if (env.ts > feedTsMs) feedTsMs = env.ts;
+        if (env.ts > feed.tsMs) feed.tsMs = env.ts;
         if (clock.heap.peekKey() <= clock.feedTsMs) fireTimers(clock, replay);
       }
     },
@@ -441,7 +443,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       return active;
     },
     get feedTsMs() {
-      return feedTsMs;
+      return feed.tsMs;
     },
   };
 }
