@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DETECTOR_DEFAULTS } from './defaults.ts';
+import { fastDistM } from './geo.ts';
 import { GATE, OrderGate } from './order-gate.ts';
 
 const T0 = 1_700_000_000_000;
@@ -93,6 +94,29 @@ describe('OrderGate', () => {
           }
         },
       ),
+    );
+  });
+
+  it('decides a second fix exactly as the distance against max(5 km, Mach 3.5 x dt) says, anywhere', () => {
+    const { implausibleMinDistM, maxSpeedMs } = DETECTOR_DEFAULTS;
+    fc.assert(
+      fc.property(
+        fc.double({ min: -89, max: 89, noNaN: true }),
+        fc.double({ min: -180, max: 179.999, noNaN: true }),
+        fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+        fc.double({ min: -0.8, max: 0.8, noNaN: true }),
+        fc.integer({ min: 1, max: 120_000 }),
+        (lat, lon, dLat, dLon, dtMs) => {
+          const g = gate();
+          g.check(T0, lat, lon);
+          const lat1 = Math.max(-90, Math.min(90, lat + dLat));
+          const lon1 = lon + dLon >= 180 ? lon + dLon - 360 : lon + dLon; // across the antimeridian too
+          const within =
+            fastDistM(lat, lon, lat1, lon1) <= Math.max(implausibleMinDistM, (maxSpeedMs * dtMs) / 1000);
+          expect(g.check(T0 + dtMs, lat1, lon1)).toBe(within ? GATE.ACCEPTED : GATE.IMPLAUSIBLE);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import type { DetectorOptions } from './defaults.ts';
-import { fastDistM } from './geo.ts';
+import { fastDistM, M_PER_DEG } from './geo.ts';
 import { defineSlots, type Slotted } from './slots.ts';
 
 /**
@@ -58,8 +58,15 @@ export class OrderGate implements Slotted {
   }
 
   private plausible(t0: number, lat0: number, lon0: number, t1: number, lat1: number, lon1: number) {
-    const distM = fastDistM(lat0, lon0, lat1, lon1);
-    return distM <= this.opts.implausibleMinDistM || distM <= (this.opts.maxSpeedMs * (t1 - t0)) / 1000;
+    const limitM = Math.max(this.opts.implausibleMinDistM, (this.opts.maxSpeedMs * (t1 - t0)) / 1000);
+    // The usual fix is far inside the limit: decided without the cosine and the square root.
+    // fastDistM scales the longitude difference by cos(mean latitude) <= 1, so the distance with
+    // the unscaled difference is never shorter: within the limit, so is the real one.
+    const limitDeg = limitM / M_PER_DEG;
+    const dLat = lat1 - lat0;
+    const dLon = lon1 - lon0; // unwrapped: near the antimeridian it only errs long (slow path)
+    if (dLat * dLat + dLon * dLon <= limitDeg * limitDeg) return true;
+    return fastDistM(lat0, lon0, lat1, lon1) <= limitM;
   }
 
   private accept(tsMs: number, lat: number, lon: number, code: GateCode): GateCode {

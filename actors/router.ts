@@ -37,6 +37,7 @@ export interface FlightRouterConfig {
   emitting?: boolean;
 }
 
+/** Read during `dispatch` only (the pipeline hands one object rewritten per envelope). */
 export interface DispatchOptions {
   /** Warm-up history: rebuild state, emit nothing (same as setEmitting(false) for this envelope). */
   replay?: boolean;

@@ -84,8 +84,8 @@ export class RapidDescentMachine implements Slotted {
     const cutoff = now - windowMs;
     const r = this.s;
     const rb = this.ringBase;
-    while (this.count >= 2 && r[rb + ((this.head + 1) % this.cap) * 2] <= cutoff) {
-      this.head = (this.head + 1) % this.cap;
+    while (this.count >= 2 && r[rb + this.ring(this.head + 1) * 2] <= cutoff) {
+      this.head = this.ring(this.head + 1);
       this.count--;
     }
     const baseTs = r[rb + this.head * 2];
@@ -131,25 +131,30 @@ export class RapidDescentMachine implements Slotted {
   private descentStart(): number {
     const r = this.s;
     for (let k = 0; k + 1 < this.count; k++) {
-      const i = this.ringBase + ((this.head + k) % this.cap) * 2;
-      const j = this.ringBase + ((this.head + k + 1) % this.cap) * 2;
+      const i = this.ringBase + this.ring(this.head + k) * 2;
+      const j = this.ringBase + this.ring(this.head + k + 1) * 2;
       if ((r[i + 1] - r[j + 1]) / ((r[j] - r[i]) / 1000) > this.opts.rapidDescentCalmRateMs) return r[i];
     }
     return r[this.ringBase + this.head * 2];
+  }
+
+  /** Ring index of position i, 0 <= i < 2 * cap (a compare instead of an integer division). */
+  private ring(i: number): number {
+    return i >= this.cap ? i - this.cap : i;
   }
 
   private push(ts: number, alt: number): void {
     const r = this.s;
     const rb = this.ringBase;
     if (this.count > 0) {
-      const newest = (this.head + this.count - 1) % this.cap;
+      const newest = this.ring(this.head + this.count - 1);
       if (ts - r[rb + newest * 2] < SAMPLE_EVERY_MS) return;
     }
     if (this.count === this.cap) {
-      this.head = (this.head + 1) % this.cap;
+      this.head = this.ring(this.head + 1);
       this.count--;
     }
-    const i = rb + ((this.head + this.count) % this.cap) * 2;
+    const i = rb + this.ring(this.head + this.count) * 2;
     r[i] = ts;
     r[i + 1] = alt;
     this.count++;

@@ -77,7 +77,7 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
     topics: { updates: config.TOPIC_UPDATES, dlq: config.TOPIC_DLQ },
     handler: {
       dispatch(envelope, meta) {
-        router.dispatch(envelope, { replay: meta.replay, partition: meta.partition });
+        router.dispatch(envelope, meta); // replay and partition, read during the call
       },
       drain: () => router.drain(),
     },

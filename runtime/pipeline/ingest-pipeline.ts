@@ -23,6 +23,10 @@ export interface DispatchMeta {
 
 /** What the pipeline feeds: the actor router. */
 export interface EnvelopeHandler {
+  /**
+   * `meta` is read during the call only: the pipeline rewrites one object per batch rather than
+   * make one per envelope (copy it to keep it).
+   */
   dispatch(envelope: FlightEnvelope, meta: DispatchMeta): void;
   /** Resolves once everything dispatched before the call has been processed. */
   drain(): Promise<void>;
@@ -114,6 +118,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
   async function eachBatch(batch: MessageBatch, consumer: BusConsumer): Promise<void> {
     const { topic, partition } = batch;
     const key = tpKey(topic, partition);
+    const meta: DispatchMeta = { topic, partition, offset: 0, replay: false }; // rewritten per envelope
     let st = state.get(key);
     if (!st) {
       st = { next: 0, liveFrom: 0 };
@@ -140,7 +145,9 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
       const replay = m.offset < st.liveFrom;
       if (replay) counts.replayed++;
       else counts.valid++;
-      handler.dispatch(parsed.value, { topic, partition, offset: m.offset, replay });
+      meta.offset = m.offset;
+      meta.replay = replay;
+      handler.dispatch(parsed.value, meta);
     }
     if (last < 0) return;
     metrics.busLag.set(

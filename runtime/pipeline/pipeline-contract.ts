@@ -37,7 +37,7 @@ export function fakeHandler() {
   const handler: EnvelopeHandler & { got: typeof got; hold(): () => void } = {
     got,
     dispatch: (env, meta) => {
-      got.push({ env, meta });
+      got.push({ env, meta: { ...meta } }); // meta is the pipeline's, valid during the call only
     },
     drain: () => gate ?? Promise.resolve(),
     hold() {
