@@ -29,7 +29,7 @@ const SMOOTH = new Float64Array(3);
  * Everything one aircraft knows, as a pure object: order gate -> Kalman -> nearest airport ->
  * anomaly machines. No I/O, no clock: the nact actor and the benchmark's plain Map loop both
  * drive exactly this. Events accumulate in `events` until the caller takes them. It is the
- * board's TrackSource: its Track is built when the board asks, once per change.
+ * board's TrackSource: the board builds its Track when it needs one (at its tick or a read).
  */
 export class AircraftCore implements TrackSource {
   readonly events: AnomalyEvent[] = [];
