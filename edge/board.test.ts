@@ -44,6 +44,23 @@ describe('TrackBoard', () => {
     expect(a.builds).toBe(2);
   });
 
+  it('mirrors every Track it builds from a changed source, once per read, to another port', () => {
+    const { board } = clockedBoard();
+    const mirrored: Track[] = [];
+    board.mirrorTo({ upsert: (t) => void mirrored.push(t) });
+    const a = changingSource('aaaaaa');
+    for (let i = 1; i <= 3; i++) {
+      a.lat = 40 + i;
+      board.changed(a);
+    }
+    board.upsert(makeTrack('bbbbbb')); // a direct upsert is not mirrored: its caller sends it on
+    board.takeChanges();
+    expect(mirrored.map((t) => [t.icao24, t.lat])).toEqual([['aaaaaa', 43]]);
+    expect(a.builds).toBe(1);
+    board.takeChanges();
+    expect(mirrored).toHaveLength(1); // nothing changed since
+  });
+
   it('a removal or a direct upsert after a change wins over it', () => {
     const { board } = clockedBoard();
     const a = changingSource('aaaaaa');

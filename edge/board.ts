@@ -50,6 +50,7 @@ export class TrackBoard implements TrackBoardPort {
   private readonly entries = new Map<string, Entry>();
   /** Aircraft changed since the last read, whose Track is not built yet. */
   private readonly pending = new PendingTracks();
+  private mirror: Pick<TrackBoardPort, 'upsert'> | null = null;
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
   /** Anomaly types the edge marks on an aircraft (open anomalies), kept across upserts. */
@@ -83,7 +84,20 @@ export class TrackBoard implements TrackBoardPort {
     if (this.pending.size > 0) this.pending.take(this.putTrack);
   }
 
-  private readonly putTrack = (track: Track): void => this.put(track);
+  private readonly putTrack = (track: Track): void => {
+    this.put(track);
+    this.mirror?.upsert(track);
+  };
+
+  /**
+   * Hands every Track this board builds from a changed source to `port` too (the processor's
+   * TrackPublisher beside its own edge): one board notes the changes and builds each Track once
+   * for both. Two boards fed the same sources would each mark them and, alternating, never
+   * recognise a source as already noted.
+   */
+  mirrorTo(port: Pick<TrackBoardPort, 'upsert'>): void {
+    this.mirror = port;
+  }
 
   private put(input: Track): void {
     const own = input.anomalies;

@@ -9,6 +9,10 @@ import type { Track } from './track.ts';
  *
  * A Track upserted directly, or a removal, is newer than the changes noted before it: `overridden`
  * drops those (a change noted after it still counts).
+ *
+ * A source carries one mark: feed it to one board. Two boards fed the same sources stay correct
+ * (each gets every changed aircraft) but overwrite each other's marks, so neither dedupes (the
+ * processor with its own edge feeds the edge's board, which mirrors to the publisher).
  */
 export class PendingTracks {
   private sources: TrackSource[] = [];

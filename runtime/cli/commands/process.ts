@@ -39,6 +39,9 @@ export async function run(args: string[]): Promise<number> {
   const wiring = flags['no-edge']
     ? null
     : await startConfiguredEdge(config, metrics, log, { bus: () => true });
+  // With an edge here, the edge's board notes the changes and builds each Track once; the
+  // publisher gets what it builds (see TrackBoard.mirrorTo).
+  wiring?.edge.board.mirrorTo(tracks);
   const board: TrackBoardPort = wiring
     ? {
         upsert(t) {
@@ -46,7 +49,6 @@ export async function run(args: string[]): Promise<number> {
           wiring.edge.board.upsert(t);
         },
         changed(source) {
-          tracks.changed(source);
           wiring.edge.board.changed(source);
         },
         remove(id) {
