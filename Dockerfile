@@ -28,5 +28,5 @@ COPY --chown=node:node ui/build.ts ./ui/build.ts
 COPY --from=build --chown=node:node /app/ui/dist ./ui/dist
 USER node
 EXPOSE 8000
-ENTRYPOINT ["node", "runtime/cli/bin.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=64", "runtime/cli/bin.js"]
 CMD ["run"]

@@ -14,6 +14,7 @@
  * and heap bytes per live actor (needs --expose-gc). Not a test. The last line is one JSON object
  * of the figures.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dispatch as nactDispatch, stop as nactStop, spawn, start } from 'nact';
 import type {
@@ -99,11 +100,12 @@ const ports = {
 };
 
 /** Deterministic traffic over the continental US: cruising, climbing, descending, turning; some 7700s. */
-function makeFleet(seed: number) {
+function makeFleet(seed: number, aircraft = AIRCRAFT, firstIcao24 = 0xa00000, t0Ms = T0) {
   const r = rng(seed);
   const g = gaussian(rng(seed + 1));
-  return Array.from({ length: AIRCRAFT }, (_, i) => ({
-    icao24: (0xa00000 + i).toString(16),
+  return Array.from({ length: aircraft }, (_, i) => ({
+    t0Ms,
+    icao24: (firstIcao24 + i).toString(16),
     callsign: `BEN${i % 10_000}`,
     lat: 26 + r() * 22,
     lon: -123 + r() * 52,
@@ -128,7 +130,7 @@ function round(fleet: Fleet, k: number): FlightEnvelope[] {
     a.lat += (a.speedMs * Math.cos(a.trackDeg * DEG) * dt) / M_PER_DEG;
     a.lon += (a.speedMs * Math.sin(a.trackDeg * DEG) * dt) / (M_PER_DEG * Math.cos(a.lat * DEG));
     a.altM = Math.max(300, Math.min(12_500, a.altM + a.vrateMs * dt));
-    const ts = T0 + k * CADENCE_MS + Math.floor((i * CADENCE_MS) / fleet.length);
+    const ts = a.t0Ms + k * CADENCE_MS + Math.floor((i * CADENCE_MS) / fleet.length);
     out[i] = {
       v: 1,
       icao24: a.icao24,
@@ -161,29 +163,71 @@ function cpuOf(c0: NodeJS.CpuUsage): number {
   return d.user + d.system;
 }
 
+/**
+ * CPU time of the JavaScript thread alone so far, in microseconds (Linux: the scheduler's run time
+ * of this thread, in ns). The rest of the process's CPU is V8's helper threads (parallel scavenge,
+ * concurrent marking and sweeping, background compiles) on the other core. NaN elsewhere.
+ */
+const ownThreadStat = '/proc/thread-self/schedstat';
+function jsThreadUs(): number {
+  try {
+    return Number(readFileSync(ownThreadStat, 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * µs of the JS thread per update in the first round (or chunk) of a run, where every aircraft is
+ * new (its core, and through nact its actor, is created: what a burst of new aircraft or a
+ * restart costs), and the median over the rounds once all are warm (from the third: the second
+ * still pays for promoting the first round's new objects out of the young generation).
+ */
+function roundFigures(perRound: number[]): { firstRoundUs: number; steadyUs: number } {
+  const steady = perRound.slice(perRound.length > 2 ? 2 : 1).sort((a, b) => a - b);
+  return { firstRoundUs: perRound[0] ?? Number.NaN, steadyUs: steady[steady.length >> 1] ?? Number.NaN };
+}
+
+/** A run's size: the measured runs use the whole fleet; the warm-up a small one. */
+interface RunSize {
+  aircraft: number;
+  rounds: number;
+}
+const MEASURED: RunSize = { aircraft: AIRCRAFT, rounds: ROUNDS };
+/** The warm-up before each measured run. */
+const WARM_UP: RunSize = { aircraft: 2_000, rounds: 25 };
+
 function heapMb(): number {
   gc?.();
   gc?.();
   return process.memoryUsage().heapUsed;
 }
 
+async function acceptedOf(metrics: ReturnType<typeof createMetrics>): Promise<number> {
+  const counted = (await metrics.updates.get()).values;
+  return counted.find((v) => v.labels.result === 'accepted')?.value ?? 0;
+}
+
 /** The plain loop: exactly the router's per-update work, minus nact and the router's queues. */
-function plainRun() {
-  const fleet = makeFleet(42);
+function plainRun(size = MEASURED) {
+  const fleet = makeFleet(42, size.aircraft);
   const metrics = createMetrics();
   const cores = new Map<string, AircraftCore>();
   const counts = new Float64Array(GATE_RESULT.length);
   let ns = 0;
   let cpuUs = 0;
+  let jsUs = 0;
+  const perRound: number[] = [];
   let n = 0;
   let events = 0;
   let latencySampledAtMs = -1;
   tracksBuilt = 0;
   const before = heapMb();
-  for (let k = 0; k < ROUNDS; k++) {
+  for (let k = 0; k < size.rounds; k++) {
     const envs = round(fleet, k);
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
+    const js0 = jsThreadUs();
     for (let i = 0; i < envs.length; i++) {
       const env = envs[i];
       if (RELEASE) envs[i] = undefined as never; // the pipeline keeps no parsed envelope (see nactRun)
@@ -218,15 +262,20 @@ function plainRun() {
     for (let c = 0; c < counts.length; c++)
       if (counts[c] > 0) metrics.updates.inc({ result: GATE_RESULT[c] }, counts[c]);
     counts.fill(0);
-    if (k === ROUNDS - 1) tickBoard(); // the last tick's Tracks are part of the run
+    if (k === size.rounds - 1) tickBoard(); // the last tick's Tracks are part of the run
     ns += Number(process.hrtime.bigint() - t0);
     cpuUs += cpuOf(c0);
+    const roundJsUs = jsThreadUs() - js0;
+    jsUs += roundJsUs;
+    perRound.push(roundJsUs / envs.length);
     n += envs.length;
   }
   const bytes = (heapMb() - before) / cores.size;
   return {
     seconds: ns / 1e9,
     cpuSeconds: cpuUs / 1e6,
+    jsThreadSeconds: jsUs / 1e6,
+    ...roundFigures(perRound),
     updates: n,
     events,
     tracksBuilt,
@@ -234,9 +283,14 @@ function plainRun() {
   };
 }
 
-/** Through nact. `chunkRounds` rounds are dispatched before each drain (1 = live-like, one update per actor wake). */
+/**
+ * Through nact. `chunkRounds` rounds are dispatched before each drain (1 = live-like, one update
+ * per actor wake). The router is warmed up first with a small fleet of its own (other addresses,
+ * an hour earlier in stream time), whose actors are then stopped: the router's functions are
+ * closures of this router, so a warm-up through another router would leave them cold, and the
+ * live service runs one router for its whole life.
+ */
 async function nactRun(chunkRounds: number) {
-  const fleet = makeFleet(42);
   const metrics = createMetrics();
   let events = 0;
   const router = createFlightRouter({
@@ -244,8 +298,23 @@ async function nactRun(chunkRounds: number) {
     metrics,
     airports,
   });
+  const warm = makeFleet(43, WARM_UP.aircraft, 0xb00000, T0 - 3_600_000);
+  for (let k = 0; k < WARM_UP.rounds; k += chunkRounds) {
+    for (let j = k; j < Math.min(WARM_UP.rounds, k + chunkRounds); j++)
+      for (const env of round(warm, j)) router.dispatch(env);
+    await router.drain();
+  }
+  await router.stopAircraft(warm.map((a) => a.icao24));
+  const warmAccepted = await acceptedOf(metrics);
+  tickBoard();
+  events = 0;
+  gc?.(); // the warm-up's garbage is not the measured run's (the plain run starts clean too)
+
+  const fleet = makeFleet(42);
   let ns = 0;
   let cpuUs = 0;
+  let jsUs = 0;
+  const perRound: number[] = [];
   let n = 0;
   tracksBuilt = 0;
   for (let k = 0; k < ROUNDS; k += chunkRounds) {
@@ -253,6 +322,7 @@ async function nactRun(chunkRounds: number) {
     for (let j = k; j < Math.min(ROUNDS, k + chunkRounds); j++) chunk.push(round(fleet, j));
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
+    const js0 = jsThreadUs();
     // Like the ingest pipeline, keep no envelope once it is dispatched: the router's queue holds
     // it until its actor has run, then it is garbage (kept here, every envelope of the round would
     // survive each young-generation GC during the drain and be copied, in neither way of running).
@@ -265,7 +335,12 @@ async function nactRun(chunkRounds: number) {
     if (k + chunkRounds >= ROUNDS) tickBoard(); // the last tick's Tracks are part of the run
     ns += Number(process.hrtime.bigint() - t0);
     cpuUs += cpuOf(c0);
-    for (const envs of chunk) n += envs.length;
+    const chunkJsUs = jsThreadUs() - js0;
+    jsUs += chunkJsUs;
+    let updates = 0;
+    for (const envs of chunk) updates += envs.length;
+    perRound.push(chunkJsUs / updates);
+    n += updates;
     if ((k / chunkRounds) % 10 === 0)
       process.stderr.write(`  nact x${chunkRounds}: ${n.toLocaleString()} updates\n`);
   }
@@ -276,11 +351,12 @@ async function nactRun(chunkRounds: number) {
   await router.stopAll();
   await new Promise((r) => setImmediate(r));
   const bytes = (withActors - heapMb()) / live;
-  const accepted =
-    (await metrics.updates.get()).values.find((v) => v.labels.result === 'accepted')?.value ?? 0;
+  const accepted = (await acceptedOf(metrics)) - warmAccepted;
   return {
     seconds: ns / 1e9,
     cpuSeconds: cpuUs / 1e6,
+    jsThreadSeconds: jsUs / 1e6,
+    ...roundFigures(perRound),
     updates: n,
     events,
     accepted,
@@ -391,12 +467,16 @@ console.error(
   `bench:actors: ${AIRCRAFT.toLocaleString()} aircraft, ${(ROUNDS * AIRCRAFT).toLocaleString()} updates; ` +
     `load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`,
 );
-// Rates per wall second, and per CPU second of this process (less sensitive to a shared, busy machine).
-const rates = (r: { updates: number; seconds: number; cpuSeconds: number }) => ({
+// Rates per wall second, per CPU second of this process (less sensitive to a shared, busy
+// machine), and per CPU second of the JavaScript thread (the one core the actors run on).
+const rates = (r: { updates: number; seconds: number; cpuSeconds: number; jsThreadSeconds: number }) => ({
   wall: r.updates / r.seconds,
   cpu: r.updates / r.cpuSeconds,
+  js: r.updates / r.jsThreadSeconds,
 });
 const fmt = (x: number) => Math.round(x).toLocaleString();
+const rounds = (r: { firstRoundUs: number; steadyUs: number }) =>
+  `JS thread per update: ${r.firstRoundUs.toFixed(2)} us in the first round (new aircraft), ${r.steadyUs.toFixed(2)} us steady (median)`;
 const us = (rate: number) => (1e6 / rate).toFixed(2);
 
 // The calibration workload first, on stock nact (nothing has installed the fast path yet), then
@@ -405,22 +485,29 @@ const refStock = BENCH_ONLY ? null : await referenceRun();
 installNactFastPath();
 const refFast = BENCH_ONLY ? null : await referenceRun();
 
+// Warm-up, as a long-running service is warm: the plain loop runs once on a small fleet first
+// (nactRun warms its own router), so the measured runs do not time TurboFan compiling their
+// functions (on a helper thread, counted in the process's CPU) or the code before it is optimized.
+plainRun(WARM_UP);
 const plain = plainRun();
 const pr = rates(plain);
 console.error(
-  `plain Map loop: ${fmt(pr.wall)} updates/s wall, ${fmt(pr.cpu)} per CPU second (${us(pr.cpu)} us); ${plain.events} events`,
+  `plain Map loop: ${fmt(pr.wall)} updates/s wall, ${fmt(pr.cpu)} per CPU second (${us(pr.cpu)} us), ` +
+    `${fmt(pr.js)} per CPU second of the JS thread; ${plain.events} events; ${rounds(plain)}`,
 );
 if (BENCH_ONLY === 'plain') process.exit(0);
 const live = await nactRun(1);
 const lr = rates(live);
 console.error(
-  `nact, live-like (one update per actor wake): ${fmt(lr.wall)} updates/s wall, ${fmt(lr.cpu)} per CPU second (${us(lr.cpu)} us)`,
+  `nact, live-like (one update per actor wake): ${fmt(lr.wall)} updates/s wall, ${fmt(lr.cpu)} per CPU second (${us(lr.cpu)} us), ` +
+    `${fmt(lr.js)} per CPU second of the JS thread; ${rounds(live)}`,
 );
 if (BENCH_ONLY === 'nact') process.exit(0);
 const backlog = await nactRun(10);
 const br = rates(backlog);
 console.error(
-  `nact, backlog (ten updates per actor wake): ${fmt(br.wall)} updates/s wall, ${fmt(br.cpu)} per CPU second (${us(br.cpu)} us)`,
+  `nact, backlog (ten updates per actor wake): ${fmt(br.wall)} updates/s wall, ${fmt(br.cpu)} per CPU second (${us(br.cpu)} us), ` +
+    `${fmt(br.js)} per CPU second of the JS thread; ${rounds(backlog)}`,
 );
 const ref = refStock as RefRates;
 const fast = refFast as RefRates;
@@ -442,6 +529,7 @@ console.log(
     aircraft: AIRCRAFT,
     updates: live.updates,
     load_average: Number(os.loadavg()[0].toFixed(1)),
+    node_flags: process.execArgv.join(' '),
     // The goal's figure: the live pipeline's shape, one update per aircraft per bus batch (actor wake).
     headline: 'nact_updates_per_cpu_s (live-like: one update per actor wake)',
     plain_updates_per_s: Math.round(pr.wall),
@@ -450,6 +538,15 @@ console.log(
     nact_updates_per_cpu_s: Math.round(lr.cpu),
     nact_backlog10_updates_per_s: Math.round(br.wall),
     nact_backlog10_updates_per_cpu_s: Math.round(br.cpu),
+    plain_updates_per_js_thread_cpu_s: Math.round(pr.js),
+    nact_updates_per_js_thread_cpu_s: Math.round(lr.js),
+    nact_backlog10_updates_per_js_thread_cpu_s: Math.round(br.js),
+    plain_first_round_us_per_update: Number(plain.firstRoundUs.toFixed(2)),
+    plain_steady_us_per_update: Number(plain.steadyUs.toFixed(3)),
+    nact_first_round_us_per_update: Number(live.firstRoundUs.toFixed(2)),
+    nact_steady_us_per_update: Number(live.steadyUs.toFixed(3)),
+    nact_steady_overhead_us_per_update: Number((live.steadyUs - plain.steadyUs).toFixed(3)),
+    nact_backlog10_steady_us_per_update: Number(backlog.steadyUs.toFixed(3)),
     nact_vs_plain: Number((lr.cpu / pr.cpu).toFixed(3)),
     nact_backlog10_vs_plain: Number((br.cpu / pr.cpu).toFixed(3)),
     nact_overhead_us_per_update: Number(overheadUs.toFixed(3)),

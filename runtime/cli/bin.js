@@ -1,5 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `skysentinel` command. TypeScript runs through tsx's loader, so no build step is needed.
+// Its V8 flags (the shebang's) are the service's: runtime/cli/node-flags.ts says why.
 import { register } from 'tsx/esm/api';
 
 register();

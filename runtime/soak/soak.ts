@@ -33,6 +33,7 @@ import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { writeSection } from '../../edge/reliability/docs-section.ts';
+import { SERVICE_NODE_FLAGS } from '../cli/node-flags.ts';
 import type { BBox } from '../contract/protocol.ts';
 import { mulberry32 } from '../testing/prng.ts';
 import { type CpuSnapshot, coresBetween, cpuSnapshot } from './cpu.ts';
@@ -122,7 +123,12 @@ interface Proc {
 const procs: Proc[] = [];
 
 /** The real `skysentinel` command (or another script) in its own process, output to a log file. */
-function cli(name: string, args: string[], extra: Record<string, string> = {}, script = [BIN]): Proc {
+function cli(
+  name: string,
+  args: string[],
+  extra: Record<string, string> = {},
+  script: string[] = [...SERVICE_NODE_FLAGS, BIN],
+): Proc {
   const child = spawn(process.execPath, [...script, ...args], {
     cwd: REPO,
     env: { ...process.env, ...env, ...extra },

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../cli/node-flags.ts';
 
-/** For integration tests: the real `skysentinel` command in a child process, its output kept. */
+/** For integration tests: the real `skysentinel` command in a child process (with the service's V8 flags), its output kept. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
@@ -17,7 +18,7 @@ export interface CliProcess {
 export function startCli(
   args: string[],
   env: Record<string, string>,
-  command: string[] = ['node', BIN],
+  command: string[] = ['node', ...SERVICE_NODE_FLAGS, BIN],
 ): CliProcess {
   const [cmd, ...pre] = command;
   const child = spawn(cmd!, [...pre, ...args], {
