@@ -1,6 +1,6 @@
 import { dispatch, spawn, start, stop } from 'nact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { actorOf, installNactFastPath, nactFastPath, tell } from './nact-fast-path.ts';
+import { actorOf, installNactFastPath, nactFastPath, sharedEmpties, tell } from './nact-fast-path.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -326,6 +326,47 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
       expect(x.ctx.self).toBe(ref);
       expect(x.ctx.name).toBe('reused');
     }
+    stop(system);
+  });
+  it('an actor shares empty children Maps and mailbox until it has a child or a waiting message; the shared ones stay empty', async () => {
+    const system = start();
+    const got: number[] = [];
+    const body = (s: number, m: number) => {
+      got.push(m);
+      return s;
+    };
+    const ref = spawn(system, body, 'light', {
+      shutdownAfter: 60_000,
+      initialState: 0,
+    } as never);
+    const actor = actorOf(ref) as unknown as {
+      children: Map<string, unknown>;
+      childReferences: Map<string, unknown>;
+      mailbox: { length: number };
+    };
+    const shared = sharedEmpties();
+    expect([actor.children, actor.childReferences, actor.mailbox]).toEqual([
+      shared.children,
+      shared.childReferences,
+      shared.mailbox,
+    ]);
+    expect(actor.children).toBe(shared.children);
+    expect(actor.mailbox).toBe(shared.mailbox);
+    for (let m = 0; m < 5; m++) dispatch(ref, m); // one runs, four wait: in a queue of its own
+    expect(actor.mailbox).not.toBe(shared.mailbox);
+    expect(actor.mailbox.length).toBe(4);
+    while (got.length < 5) await sleep(1);
+    await sleep(5);
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+    expect(actor.mailbox).toBe(shared.mailbox); // the backlog is over: back to the shared one
+    const child = spawn(ref, (x: number) => x, 'child', { initialState: 0 } as never);
+    expect(actor.children).not.toBe(shared.children);
+    expect([...actor.childReferences.values()]).toEqual([child]);
+    stop(child);
+    await sleep(5);
+    expect(actor.children.size).toBe(0);
+    const all = shared as unknown as Record<string, { size?: number; length?: number }>;
+    expect([all.children.size, all.childReferences.size, all.mailbox.length]).toEqual([0, 0, 0]);
     stop(system);
   });
 });
