@@ -22,4 +22,27 @@ describe('DeadlineHeap', () => {
       }),
     );
   });
+
+  it('retain keeps exactly the accepted items, still in deadline order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1_000 })), fc.integer({ min: 1, max: 5 }), (keys, m) => {
+        const h = new DeadlineHeap<number>();
+        for (let i = 0; i < keys.length; i++) h.push(i, keys[i]);
+        h.retain((i) => i % m === 0);
+        const want = keys
+          .map((k, i) => [k, i] as const)
+          .filter(([, i]) => i % m === 0)
+          .map(([k]) => k)
+          .sort((a, b) => a - b);
+        expect(h.size).toBe(want.length);
+        const got: number[] = [];
+        while (h.size > 0) {
+          got.push(h.peekKey());
+          const i = h.pop() as number;
+          expect(i % m).toBe(0);
+        }
+        expect(got).toEqual(want);
+      }),
+    );
+  });
 });

@@ -15,6 +15,15 @@ export class DeadlineHeap<T> {
     return this.keys.length > 0 ? this.keys[0] : Number.POSITIVE_INFINITY;
   }
 
+  /** Keeps only the items `keep` accepts (all of them: O(n)). */
+  retain(keep: (item: T) => boolean): void {
+    const items = this.items;
+    const keys = this.keys;
+    this.items = [];
+    this.keys = [];
+    for (let i = 0; i < items.length; i++) if (keep(items[i])) this.push(items[i], keys[i]);
+  }
+
   push(item: T, key: number): void {
     const items = this.items;
     const keys = this.keys;

@@ -1,13 +1,34 @@
+import { createRequire } from 'node:module';
 import { dispatch, spawn, start, stop } from 'nact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { actorOf, installNactFastPath, nactFastPath, sharedEmpties, tell } from './nact-fast-path.ts';
+import {
+  actorOf,
+  idleTimerState,
+  installNactFastPath,
+  nactFastPath,
+  sharedEmpties,
+  tell,
+} from './nact-fast-path.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const systemMap = createRequire(import.meta.url)('nact/lib/system-map.js') as {
+  find(name: string): { children: Map<string, { stop(): void }> } | undefined;
+};
+/**
+ * Stops a system's actors, then the system: nact 7.6.2's stop(system) stops none of them (the
+ * system hands its Actor objects to stop(), which finds actors by reference only), and an actor
+ * left armed would carry over into the next test's idle-timer figures.
+ */
+function stopSystem(system: ReturnType<typeof start>): void {
+  const concrete = systemMap.find((system as unknown as { system: { name: string } }).system.name);
+  for (const actor of [...(concrete?.children.values() ?? [])]) actor.stop();
+  stop(system);
+}
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 installNactFastPath();
 
-describe('nact idle timer (at most one Timeout per actor, armed per period, not per message)', () => {
+describe('nact idle timer (one Timeout for all actors, each armed per period, not per message)', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('is active for the nact version it was written for', () => {
@@ -32,8 +53,9 @@ describe('nact idle timer (at most one Timeout per actor, armed per period, not 
       if (i % 100 === 0) await sleep(0); // let it go idle in between, as live traffic does
     }
     while (seen < 1000) await sleep(1);
-    expect(spy.mock.calls.filter((c) => c[1] === 60_000).length).toBeLessThanOrEqual(1);
-    stop(system);
+    // The fast path's (the test's own sleeps are the short ones).
+    expect(spy.mock.calls.filter((c) => (c[1] ?? 0) > 1_000).length).toBeLessThanOrEqual(1);
+    stopSystem(system);
   });
 
   it('stops an actor shutdownAfter ms after it went idle, not while messages keep coming', async () => {
@@ -59,7 +81,7 @@ describe('nact idle timer (at most one Timeout per actor, armed per period, not 
     expect(stoppedAt).toBeGreaterThan(0);
     // 60 ms after it went idle (a millisecond of slack for clock rounding), not earlier.
     expect(stoppedAt - lastMessage).toBeGreaterThanOrEqual(59);
-    stop(system);
+    stopSystem(system);
   });
 
   it('does not stop an actor whose timer fires while it is busy; stops it once idle again', async () => {
@@ -90,22 +112,70 @@ describe('nact idle timer (at most one Timeout per actor, armed per period, not 
     expect(finished).toBe(true);
     await sleep(150);
     expect(stopped).toBe(true);
-    stop(system);
+    stopSystem(system);
   });
 
-  it('stop() clears the timer (a stopped actor keeps no Timeout alive)', async () => {
+  it('one Timeout serves every idle actor; once all have stopped none is left (no event loop kept alive)', async () => {
     const system = start();
+    expect(idleTimerState().armed).toBe(0); // the tests before stopped their actors
     const before = timeouts();
     const refs = Array.from({ length: 20 }, (_, i) =>
       spawn(system, (s: number) => s, `t${i}`, { shutdownAfter: 600_000, initialState: 0 } as never),
     );
     for (const r of refs) dispatch(r, 1);
     await sleep(10);
-    expect(timeouts() - before).toBe(20);
-    for (const r of refs) stop(r);
+    expect(timeouts() - before).toBe(1);
+    for (const r of refs.slice(0, 19)) stop(r);
+    await sleep(10);
+    expect(timeouts() - before).toBe(1); // one is still armed
+    expect(idleTimerState().armed).toBe(1);
+    stop(refs[19]);
     await sleep(10);
     expect(timeouts() - before).toBe(0);
-    stop(system);
+    expect(idleTimerState()).toEqual({ armed: 0, entries: 0, timer: false });
+    stopSystem(system);
+  });
+
+  it('drops the entries of actors stopped while armed once they are most of the heap', async () => {
+    const system = start();
+    const refs = Array.from({ length: 200 }, (_, i) =>
+      spawn(system, (s: number) => s, `e${i}`, { shutdownAfter: 600_000, initialState: 0 } as never),
+    );
+    expect(idleTimerState()).toEqual({ armed: 200, entries: 200, timer: true });
+    for (const r of refs.slice(1)) stop(r);
+    expect(idleTimerState().armed).toBe(1);
+    expect(idleTimerState().entries).toBeLessThanOrEqual(64);
+    stopSystem(system);
+    expect(idleTimerState()).toEqual({ armed: 0, entries: 0, timer: false });
+  });
+
+  it('actors with different periods each stop on time, in deadline order', async () => {
+    const system = start();
+    const stopped: string[] = [];
+    const t0 = Date.now();
+    const at: Record<string, number> = {};
+    for (const [name, ms] of [
+      ['slow', 120],
+      ['fast', 30],
+      ['mid', 70],
+    ] as const) {
+      const ref = spawn(system, (s: number) => s, name, {
+        shutdownAfter: ms,
+        initialState: 0,
+        afterStop: () => {
+          stopped.push(name);
+          at[name] = Date.now() - t0;
+        },
+      } as never);
+      dispatch(ref, 1);
+    }
+    while (stopped.length < 3) await sleep(5);
+    expect(stopped).toEqual(['fast', 'mid', 'slow']);
+    expect(at.fast).toBeGreaterThanOrEqual(29);
+    expect(at.mid).toBeGreaterThanOrEqual(69);
+    expect(at.slow).toBeGreaterThanOrEqual(119);
+    expect(at.slow).toBeLessThan(1_000);
+    stopSystem(system);
   });
 });
 
@@ -130,7 +200,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     for (const list of seen.values()) expect(list).toEqual(Array.from({ length: 20 }, (_, m) => m));
     // One per turn (each turn runs one message per actor), not one per message.
     expect(spy.mock.calls.length).toBeLessThanOrEqual(25);
-    stop(system);
+    stopSystem(system);
   });
 
   it('awaits an actor function that returns a promise, and sees a rejection as a crash', async () => {
@@ -158,7 +228,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     await sleep(100);
     expect(states).toEqual([101, 103, 103]); // reset to 100 after the crash
     expect(crashes).toEqual(['boom']);
-    stop(system);
+    stopSystem(system);
   });
 
   it('sends a synchronous throw to onCrash; the actor restarts fresh and goes on', async () => {
@@ -177,7 +247,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     for (const m of [1, 1, 0, 5]) dispatch(ref, m);
     await sleep(20);
     expect(states).toEqual([11, 12, 15]);
-    stop(system);
+    stopSystem(system);
   });
 
   it('runs nothing for an actor stopped with messages queued', async () => {
@@ -192,7 +262,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     stop(ref);
     await sleep(20);
     expect(handled).toBe(0);
-    stop(system);
+    stopSystem(system);
   });
 
   it('an actor messaging itself does not starve the event loop', async () => {
@@ -216,7 +286,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     while (pings < 10_000) await sleep(1);
     expect(pingsWhenOtherWorkRan).toBeGreaterThan(0);
     expect(pingsWhenOtherWorkRan).toBeLessThan(10);
-    stop(system);
+    stopSystem(system);
   });
 
   it("hands the actor nact's own context: name, self, path, parent, sender, log, a fresh children Map", async () => {
@@ -249,7 +319,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     expect(first.children).toBe(first.children); // one Map per context, made when first read
     expect(first.children).not.toBe(second.children);
     expect([...(second.children as Map<string, unknown>).keys()]).toEqual(['child']);
-    stop(system);
+    stopSystem(system);
   });
 
   it('actorOf looks an actor up once; tell delivers in order without the lookup, and drops after stop', async () => {
@@ -271,7 +341,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     await sleep(10);
     expect(got).toEqual([0, 1, 2, 3, 4, 5]);
     expect(actorOf(ref)).toBeUndefined();
-    stop(system);
+    stopSystem(system);
   });
 
   it('counts what waits in the mailbox of an actor with shutdownAfter: every message, in order, also around a crash', async () => {
@@ -301,7 +371,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     expect(actor.waiting).toBe(0);
     spawn(ref, (x: number) => x, 'child', { initialState: 0 } as never);
     expect(actor.hasChildren).toBe(true);
-    stop(system);
+    stopSystem(system);
   });
 
   it("reuses a childless actor's context while the sender stays the same: same fields, a fresh children Map per message", async () => {
@@ -326,7 +396,7 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
       expect(x.ctx.self).toBe(ref);
       expect(x.ctx.name).toBe('reused');
     }
-    stop(system);
+    stopSystem(system);
   });
   it('an actor shares empty children Maps and mailbox until it has a child or a waiting message; the shared ones stay empty', async () => {
     const system = start();
@@ -367,6 +437,6 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     expect(actor.children.size).toBe(0);
     const all = shared as unknown as Record<string, { size?: number; length?: number }>;
     expect([all.children.size, all.childReferences.size, all.mailbox.length]).toEqual([0, 0, 0]);
-    stop(system);
+    stopSystem(system);
   });
 });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { DeadlineHeap } from './deadline-heap.ts';
 
 /**
  * Changes to how nact 7.6.2 runs a message, same semantics, far less work per message. They
@@ -9,14 +10,15 @@ import { performance } from 'node:perf_hooks';
  * 1. Idle timer. Stock nact clears the actor's `shutdownAfter` timer on every dispatch and creates
  *    a new one (`setTimeout(() => this.stop(), ms)`: a Timeout and a closure, linked into Node's
  *    timer list) every time the mailbox empties. Here going idle only notes the time (a monotonic
- *    clock read), and an actor has at most one Timeout armed: when it fires, an actor idle for
- *    `shutdownAfter` ms stops, one that went idle later is re-armed for the rest of its period, and
- *    a busy one does nothing (going idle arms it again). So an actor still stops `shutdownAfter`
- *    ms after it last went idle, never while it has work, and Node's timer list is touched about
- *    once per period per actor instead of once per message (its relinking touched neighbouring
- *    Timeouts of other actors, cache misses with 20,000 of them). `stop()` clears the timer for
- *    real (a stopped actor keeps no timer and no event loop alive).
- *
+ *    clock read), and an idle actor is armed once per period: its deadline goes into one heap of
+ *    all armed actors, served by a single Timeout for the earliest. At its deadline an actor idle
+ *    for `shutdownAfter` ms stops, one that went idle later is re-armed for the rest of its period,
+ *    and a busy one is let go (going idle arms it again). So an actor still stops `shutdownAfter`
+ *    ms after it last went idle, never while it has work; per actor there is no Timeout (~200 bytes
+ *    and four objects with its arguments: 20,000 of them with 20,000 aircraft) and no timer-list
+ *    work per message. Once no live actor is armed, the Timeout is cleared (stopped actors keep no
+ *    timer and no event loop alive).
+
  * 2. Run queue. Stock nact schedules every message with its own `setImmediate(async () => ...)`
  *    and awaits the actor function even when it returns a plain value: per message an Immediate,
  *    a closure, two promises and a microtask turn (Node drains microtasks between immediates).
@@ -65,8 +67,8 @@ interface NactActor {
   busy: boolean;
   shutdownPeriod?: number;
   timeout?: NodeJS.Timeout;
-  /** `timeout` is ours and armed (an actor spawned before the install holds stock nact's). */
-  idleTimer?: boolean;
+  /** Its entry among the idle deadlines while it is armed (undefined: not armed). */
+  idleTicket?: IdleTicket;
   /** performance.now() when the actor last went idle. */
   idleSinceMs?: number;
   state: unknown;
@@ -119,17 +121,83 @@ export function sharedEmpties(): { children: unknown; childReferences: unknown; 
   return { children: NO_CHILDREN, childReferences: NO_CHILD_REFERENCES, mailbox: NO_MAIL };
 }
 
-function onIdle(actor: NactActor): void {
-  if (actor.stopped) return;
-  if (actor.busy) {
-    // Working: going idle arms the timer again.
-    actor.timeout = undefined;
-    actor.idleTimer = false;
-    return;
+/**
+ * An armed actor's entry among the idle deadlines. The heap holds the ticket, not the actor: an
+ * actor stopped while armed lets go of its ticket (`actor` null), so its entry, left in the heap
+ * until popped, keeps ~30 bytes alive rather than the actor and its state.
+ */
+class IdleTicket {
+  constructor(public actor: NactActor | null) {}
+}
+
+/**
+ * Idle deadlines (change 1): each armed actor's ticket once, by the time its idle period would
+ * end, and one Timeout for the earliest. `armed` counts the live armed actors; the tickets of
+ * actors stopped meanwhile stay until popped, or until they are most of the heap.
+ */
+const idleDeadlines = new DeadlineHeap<IdleTicket>();
+let idleTimeout: NodeJS.Timeout | undefined;
+let idleTimeoutAtMs = Number.POSITIVE_INFINITY;
+let armed = 0;
+
+/** Live armed actors, heap entries and whether the Timeout is set (for tests). */
+export function idleTimerState(): { armed: number; entries: number; timer: boolean } {
+  return { armed, entries: idleDeadlines.size, timer: idleTimeout !== undefined };
+}
+
+function arm(actor: NactActor, atMs: number): void {
+  const ticket = new IdleTicket(actor);
+  actor.idleTicket = ticket;
+  armed++;
+  idleDeadlines.push(ticket, atMs);
+  if (atMs < idleTimeoutAtMs) wakeAt(atMs);
+}
+
+function wakeAt(atMs: number): void {
+  clearTimeout(idleTimeout);
+  idleTimeoutAtMs = atMs;
+  idleTimeout = setTimeout(onIdleDeadlines, Math.max(0, atMs - performance.now()));
+}
+
+function onIdleDeadlines(): void {
+  idleTimeout = undefined;
+  idleTimeoutAtMs = Number.POSITIVE_INFINITY;
+  const nowMs = performance.now();
+  while (idleDeadlines.peekKey() <= nowMs) {
+    const ticket = idleDeadlines.pop() as IdleTicket;
+    const actor = ticket.actor;
+    if (actor === null) continue; // stopped meanwhile
+    if (actor.busy) {
+      disarm(actor); // working: going idle arms it again
+      continue;
+    }
+    const endMs = (actor.idleSinceMs as number) + (actor.shutdownPeriod as number);
+    if (endMs > nowMs) {
+      idleDeadlines.push(ticket, endMs); // went idle again since: the rest of its period
+      continue;
+    }
+    disarm(actor);
+    actor.stop();
   }
-  const restMs = (actor.idleSinceMs as number) + (actor.shutdownPeriod as number) - performance.now();
-  if (restMs > 0) actor.timeout = setTimeout(onIdle, restMs, actor);
-  else actor.stop();
+  if (armed > 0) wakeAt(idleDeadlines.peekKey());
+}
+
+/** The actor's idle period no longer counts (it is working, or stopping). */
+function disarm(actor: NactActor): void {
+  const ticket = actor.idleTicket;
+  if (ticket === undefined) return;
+  ticket.actor = null;
+  actor.idleTicket = undefined;
+  armed--;
+  if (armed === 0) {
+    // Nothing left to stop: no Timeout keeps the process alive, no entry is kept.
+    clearTimeout(idleTimeout);
+    idleTimeout = undefined;
+    idleTimeoutAtMs = Number.POSITIVE_INFINITY;
+    idleDeadlines.retain(() => false);
+  } else if (idleDeadlines.size > 64 && idleDeadlines.size > 2 * armed) {
+    idleDeadlines.retain((t) => t.actor !== null);
+  }
 }
 
 /**
@@ -330,10 +398,12 @@ export function installNactFastPath(): boolean {
     // Whole milliseconds, rounded up (never ends an idle period early): a small integer stays
     // in the actor object, where a fractional one would be a separate heap number to read.
     this.idleSinceMs = Math.ceil(queueClockMs >= 0 ? queueClockMs : performance.now());
-    if (this.idleTimer === true) return;
-    clearTimeout(this.timeout); // a stock timer of an actor spawned before the install
-    this.timeout = setTimeout(onIdle, this.shutdownPeriod, this);
-    this.idleTimer = true;
+    if (this.idleTicket !== undefined) return;
+    if (this.timeout !== undefined) {
+      clearTimeout(this.timeout); // a stock timer of an actor spawned before the install
+      this.timeout = undefined;
+    }
+    arm(this, this.idleSinceMs + (this.shutdownPeriod as number));
   };
   // Called by dispatch (every message) and by stop: the timer is left running (see above).
   proto.clearTimeout = () => {};
@@ -379,7 +449,7 @@ export function installNactFastPath(): boolean {
     stockStop.call(this);
     clearTimeout(this.timeout);
     this.timeout = undefined;
-    this.idleTimer = false;
+    disarm(this);
   };
   proto.handleMessage = function (this: NactActor, message: unknown, sender: unknown) {
     this.busy = true;
