@@ -14,6 +14,7 @@
  * and heap bytes per live actor (needs --expose-gc). Not a test. The last line is one JSON object
  * of the figures.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dispatch as nactDispatch, stop as nactStop, spawn, start } from 'nact';
@@ -40,6 +41,29 @@ import { installNactFastPath, nactFastPath } from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
 import { createFlightRouter } from './router.ts';
 import { gaussian, rng } from './synthetic-track.ts';
+
+/**
+ * "On one core", literally: the benchmark re-runs itself pinned to one CPU (`taskset -c`, Linux),
+ * so the JavaScript thread and V8's helper threads (parallel scavenge, concurrent marking and
+ * sweeping, background compiles) share one core and every figure is that core's: per CPU second
+ * equals per wall second. Unpinned, the helpers use the other core too (their CPU counts in the
+ * per-CPU-second figures, not in the wall ones). BENCH_PIN=none runs unpinned; BENCH_PIN=N pins
+ * to CPU N (default: the last one).
+ */
+const PIN = process.env.BENCH_PIN ?? String(os.availableParallelism() - 1);
+if (PIN !== 'none' && process.env.BENCH_PINNED === undefined) {
+  const hasTaskset = spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (hasTaskset) {
+    const args = ['-c', PIN, process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+    const child = spawnSync('taskset', args, {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_PINNED: PIN },
+    });
+    process.exit(child.status ?? 1);
+  }
+  console.error('note: taskset not found, running unpinned (V8 helper threads may use other cores)');
+}
+const PINNED_CPU = process.env.BENCH_PINNED ?? null;
 
 const AIRCRAFT = Number(process.env.BENCH_AIRCRAFT ?? 20_000);
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 1_000_000);
@@ -177,15 +201,34 @@ function jsThreadUs(): number {
   }
 }
 
+interface RoundFigures {
+  firstRoundUs: number;
+  steadyUs: number;
+  helperFirstRoundUs: number;
+  helperSteadyUs: number;
+  helperUs: number;
+}
+
 /**
  * µs of the JS thread per update in the first round (or chunk) of a run, where every aircraft is
  * new (its core, and through nact its actor, is created: what a burst of new aircraft or a
  * restart costs), and the median over the rounds once all are warm (from the third: the second
  * still pays for promoting the first round's new objects out of the young generation).
  */
-function roundFigures(perRound: number[]): { firstRoundUs: number; steadyUs: number } {
-  const steady = perRound.slice(perRound.length > 2 ? 2 : 1).sort((a, b) => a - b);
-  return { firstRoundUs: perRound[0] ?? Number.NaN, steadyUs: steady[steady.length >> 1] ?? Number.NaN };
+function roundFigures(perRound: number[], helperPerRound: number[]): RoundFigures {
+  const steadyOf = (a: number[]) => {
+    const steady = a.slice(a.length > 2 ? 2 : 1).sort((x, y) => x - y);
+    return steady[steady.length >> 1] ?? Number.NaN;
+  };
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  return {
+    firstRoundUs: perRound[0] ?? Number.NaN,
+    steadyUs: steadyOf(perRound),
+    helperFirstRoundUs: helperPerRound[0] ?? Number.NaN,
+    helperSteadyUs: steadyOf(helperPerRound),
+    // Helper-thread CPU over the whole run, per update: where it was spent, first round or later.
+    helperUs: sum(helperPerRound) / helperPerRound.length,
+  };
 }
 
 /**
@@ -227,6 +270,7 @@ function plainRun(size = MEASURED) {
   let cpuUs = 0;
   let jsUs = 0;
   const perRound: number[] = [];
+  const helperPerRound: number[] = [];
   let n = 0;
   let events = 0;
   let latencySampledAtMs = -1;
@@ -273,10 +317,12 @@ function plainRun(size = MEASURED) {
     counts.fill(0);
     if (k === size.rounds - 1) tickBoard(); // the last tick's Tracks are part of the run
     ns += Number(process.hrtime.bigint() - t0);
-    cpuUs += cpuOf(c0);
+    const roundCpuUs = cpuOf(c0);
+    cpuUs += roundCpuUs;
     const roundJsUs = jsThreadUs() - js0;
     jsUs += roundJsUs;
     perRound.push(roundJsUs / envs.length);
+    helperPerRound.push((roundCpuUs - roundJsUs) / envs.length);
     n += envs.length;
   }
   if (size === WARM_UP) warmCores.push(...cores.values());
@@ -285,7 +331,7 @@ function plainRun(size = MEASURED) {
     seconds: ns / 1e9,
     cpuSeconds: cpuUs / 1e6,
     jsThreadSeconds: jsUs / 1e6,
-    ...roundFigures(perRound),
+    ...roundFigures(perRound, helperPerRound),
     updates: n,
     events,
     tracksBuilt,
@@ -326,6 +372,7 @@ async function nactRun(chunkRounds: number) {
   let cpuUs = 0;
   let jsUs = 0;
   const perRound: number[] = [];
+  const helperPerRound: number[] = [];
   let n = 0;
   tracksBuilt = 0;
   for (let k = 0; k < ROUNDS; k += chunkRounds) {
@@ -345,12 +392,14 @@ async function nactRun(chunkRounds: number) {
     await router.drain();
     if (k + chunkRounds >= ROUNDS) tickBoard(); // the last tick's Tracks are part of the run
     ns += Number(process.hrtime.bigint() - t0);
-    cpuUs += cpuOf(c0);
+    const chunkCpuUs = cpuOf(c0);
+    cpuUs += chunkCpuUs;
     const chunkJsUs = jsThreadUs() - js0;
     jsUs += chunkJsUs;
     let updates = 0;
     for (const envs of chunk) updates += envs.length;
     perRound.push(chunkJsUs / updates);
+    helperPerRound.push((chunkCpuUs - chunkJsUs) / updates);
     n += updates;
     if ((k / chunkRounds) % 10 === 0)
       process.stderr.write(`  nact x${chunkRounds}: ${n.toLocaleString()} updates\n`);
@@ -369,7 +418,7 @@ async function nactRun(chunkRounds: number) {
     seconds: ns / 1e9,
     cpuSeconds: cpuUs / 1e6,
     jsThreadSeconds: jsUs / 1e6,
-    ...roundFigures(perRound),
+    ...roundFigures(perRound, helperPerRound),
     updates: n,
     events,
     accepted,
@@ -488,8 +537,9 @@ const rates = (r: { updates: number; seconds: number; cpuSeconds: number; jsThre
   js: r.updates / r.jsThreadSeconds,
 });
 const fmt = (x: number) => Math.round(x).toLocaleString();
-const rounds = (r: { firstRoundUs: number; steadyUs: number }) =>
-  `JS thread per update: ${r.firstRoundUs.toFixed(2)} us in the first round (new aircraft), ${r.steadyUs.toFixed(2)} us steady (median)`;
+const rounds = (r: RoundFigures) =>
+  `per update: JS thread ${r.firstRoundUs.toFixed(2)} us in the first round (new aircraft), ${r.steadyUs.toFixed(2)} us steady (median); ` +
+  `V8 helper threads ${r.helperFirstRoundUs.toFixed(2)} us in the first round, ${r.helperSteadyUs.toFixed(2)} us steady`;
 const us = (rate: number) => (1e6 / rate).toFixed(2);
 
 // The calibration workload first, on stock nact (nothing has installed the fast path yet), then
@@ -542,7 +592,13 @@ console.log(
     aircraft: AIRCRAFT,
     updates: live.updates,
     load_average: Number(os.loadavg()[0].toFixed(1)),
-    node_flags: process.execArgv.join(' '),
+    // V8/Node flags (not tsx's loader hooks: --require/--import and their paths).
+    node_flags: process.execArgv
+      .filter(
+        (a, i, all) => !/^--(require|import)$/.test(a) && !/^--(require|import)$/.test(all[i - 1] ?? ''),
+      )
+      .join(' '),
+    pinned_cpu: PINNED_CPU === null ? null : Number(PINNED_CPU),
     // The goal's figure: the live pipeline's shape, one update per aircraft per bus batch (actor wake).
     headline: 'nact_updates_per_cpu_s (live-like: one update per actor wake)',
     plain_updates_per_s: Math.round(pr.wall),
@@ -560,6 +616,9 @@ console.log(
     nact_steady_us_per_update: Number(live.steadyUs.toFixed(3)),
     nact_steady_overhead_us_per_update: Number((live.steadyUs - plain.steadyUs).toFixed(3)),
     nact_backlog10_steady_us_per_update: Number(backlog.steadyUs.toFixed(3)),
+    plain_helper_threads_us_per_update: Number(plain.helperUs.toFixed(3)),
+    nact_helper_threads_us_per_update: Number(live.helperUs.toFixed(3)),
+    nact_helper_threads_first_round_us_per_update: Number(live.helperFirstRoundUs.toFixed(2)),
     nact_vs_plain: Number((lr.cpu / pr.cpu).toFixed(3)),
     nact_backlog10_vs_plain: Number((br.cpu / pr.cpu).toFixed(3)),
     nact_overhead_us_per_update: Number(overheadUs.toFixed(3)),
