@@ -10,9 +10,11 @@
  *   - nact, backlog: ten rounds per drain, ten updates per wake (catching up after a lag).
  * Before them, the brief's calibration workload (a minimal Kalman) on stock nact and on nact with
  * the fast path, so this run's machine speed and nact's per-message cost can be read off.
- * Prints updates per CPU second and per wall second, nact's overhead per update (1/nact - 1/plain),
- * and heap bytes per live actor (needs --expose-gc). Not a test. The last line is one JSON object
- * of the figures.
+ * It runs pinned to one CPU (see PIN below), each path warmed up first (see WARM_UP). Prints updates
+ * per CPU second, per wall second and per CPU second of the JS thread alone, the JS thread's cost
+ * per update in the first round (new aircraft) and in steady rounds, V8's helper threads' CPU per
+ * update, nact's overhead per update (1/nact - 1/plain), and heap bytes per live actor (needs
+ * --expose-gc). Not a test. The last line is one JSON object of the figures.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
