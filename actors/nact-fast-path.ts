@@ -140,6 +140,18 @@ let idleTimeout: NodeJS.Timeout | undefined;
 let idleTimeoutAtMs = Number.POSITIVE_INFINITY;
 let armed = 0;
 
+/**
+ * The last Immediate and Timeout made here, kept (a finished one holds nothing else). Optimized
+ * code holds the hidden classes of the objects it handles only weakly: when a GC found no Immediate
+ * (or Timeout) alive, their classes went, and every function that had inlined setImmediate or
+ * setTimeout (dispatch, tell, run, the router's schedule...) was deoptimized and compiled again
+ * (`--trace-deopt`: "weak objects", at every such GC).
+ */
+const keptAlive: { immediate: NodeJS.Immediate | null; timeout: NodeJS.Timeout | null } = {
+  immediate: null,
+  timeout: null,
+};
+
 /** Live armed actors, heap entries and whether the Timeout is set (for tests). */
 export function idleTimerState(): { armed: number; entries: number; timer: boolean } {
   return { armed, entries: idleDeadlines.size, timer: idleTimeout !== undefined };
@@ -157,6 +169,7 @@ function wakeAt(atMs: number): void {
   clearTimeout(idleTimeout);
   idleTimeoutAtMs = atMs;
   idleTimeout = setTimeout(onIdleDeadlines, Math.max(0, atMs - performance.now()));
+  keptAlive.timeout = idleTimeout;
 }
 
 function onIdleDeadlines(): void {
@@ -459,7 +472,7 @@ export function installNactFastPath(): boolean {
     queued += 3;
     if (!scheduled) {
       scheduled = true;
-      setImmediate(runQueue);
+      keptAlive.immediate = setImmediate(runQueue);
     }
   };
 
