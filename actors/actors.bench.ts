@@ -203,6 +203,46 @@ function jsThreadUs(): number {
   }
 }
 
+/**
+ * A run's timing, round by round (start/stop around each round or chunk): wall time, the process's
+ * CPU (all threads), the JS thread's CPU, and per round the JS thread's and the helpers' per update.
+ */
+class RunTiming {
+  private ns = 0;
+  private cpuUs = 0;
+  private jsUs = 0;
+  private readonly perRound: number[] = [];
+  private readonly helperPerRound: number[] = [];
+  private t0 = 0n;
+  private c0 = process.cpuUsage();
+  private js0 = 0;
+
+  start(): void {
+    this.t0 = process.hrtime.bigint();
+    this.c0 = process.cpuUsage();
+    this.js0 = jsThreadUs();
+  }
+
+  stop(updates: number): void {
+    this.ns += Number(process.hrtime.bigint() - this.t0);
+    const cpuUs = cpuOf(this.c0);
+    const jsUs = jsThreadUs() - this.js0;
+    this.cpuUs += cpuUs;
+    this.jsUs += jsUs;
+    this.perRound.push(jsUs / updates);
+    this.helperPerRound.push((cpuUs - jsUs) / updates);
+  }
+
+  figures() {
+    return {
+      seconds: this.ns / 1e9,
+      cpuSeconds: this.cpuUs / 1e6,
+      jsThreadSeconds: this.jsUs / 1e6,
+      ...roundFigures(this.perRound, this.helperPerRound),
+    };
+  }
+}
+
 interface RoundFigures {
   firstRoundUs: number;
   steadyUs: number;
@@ -268,11 +308,7 @@ function plainRun(size = MEASURED) {
   const metrics = createMetrics();
   const cores = new Map<string, AircraftCore>();
   const counts = new Float64Array(GATE_RESULT.length);
-  let ns = 0;
-  let cpuUs = 0;
-  let jsUs = 0;
-  const perRound: number[] = [];
-  const helperPerRound: number[] = [];
+  const timing = new RunTiming();
   let n = 0;
   let events = 0;
   let latencySampledAtMs = -1;
@@ -280,9 +316,7 @@ function plainRun(size = MEASURED) {
   const before = heapMb();
   for (let k = 0; k < size.rounds; k++) {
     const envs = round(fleet, k);
-    const t0 = process.hrtime.bigint();
-    const c0 = process.cpuUsage();
-    const js0 = jsThreadUs();
+    timing.start();
     for (let i = 0; i < envs.length; i++) {
       const env = envs[i];
       if (RELEASE) envs[i] = undefined as never; // the pipeline keeps no parsed envelope (see nactRun)
@@ -318,22 +352,13 @@ function plainRun(size = MEASURED) {
       if (counts[c] > 0) metrics.updates.inc({ result: GATE_RESULT[c] }, counts[c]);
     counts.fill(0);
     if (k === size.rounds - 1) tickBoard(); // the last tick's Tracks are part of the run
-    ns += Number(process.hrtime.bigint() - t0);
-    const roundCpuUs = cpuOf(c0);
-    cpuUs += roundCpuUs;
-    const roundJsUs = jsThreadUs() - js0;
-    jsUs += roundJsUs;
-    perRound.push(roundJsUs / envs.length);
-    helperPerRound.push((roundCpuUs - roundJsUs) / envs.length);
+    timing.stop(envs.length);
     n += envs.length;
   }
   if (size === WARM_UP) warmCores.push(...cores.values());
   const bytes = (heapMb() - before) / cores.size;
   return {
-    seconds: ns / 1e9,
-    cpuSeconds: cpuUs / 1e6,
-    jsThreadSeconds: jsUs / 1e6,
-    ...roundFigures(perRound, helperPerRound),
+    ...timing.figures(),
     updates: n,
     events,
     tracksBuilt,
@@ -370,19 +395,13 @@ async function nactRun(chunkRounds: number) {
   gc?.(); // the warm-up's garbage is not the measured run's (the plain run starts clean too)
 
   const fleet = makeFleet(42);
-  let ns = 0;
-  let cpuUs = 0;
-  let jsUs = 0;
-  const perRound: number[] = [];
-  const helperPerRound: number[] = [];
+  const timing = new RunTiming();
   let n = 0;
   tracksBuilt = 0;
   for (let k = 0; k < ROUNDS; k += chunkRounds) {
     const chunk: FlightEnvelope[][] = [];
     for (let j = k; j < Math.min(ROUNDS, k + chunkRounds); j++) chunk.push(round(fleet, j));
-    const t0 = process.hrtime.bigint();
-    const c0 = process.cpuUsage();
-    const js0 = jsThreadUs();
+    timing.start();
     // Like the ingest pipeline, keep no envelope once it is dispatched: the router's queue holds
     // it until its actor has run, then it is garbage (kept here, every envelope of the round would
     // survive each young-generation GC during the drain and be copied, in neither way of running).
@@ -393,15 +412,9 @@ async function nactRun(chunkRounds: number) {
       }
     await router.drain();
     if (k + chunkRounds >= ROUNDS) tickBoard(); // the last tick's Tracks are part of the run
-    ns += Number(process.hrtime.bigint() - t0);
-    const chunkCpuUs = cpuOf(c0);
-    cpuUs += chunkCpuUs;
-    const chunkJsUs = jsThreadUs() - js0;
-    jsUs += chunkJsUs;
     let updates = 0;
     for (const envs of chunk) updates += envs.length;
-    perRound.push(chunkJsUs / updates);
-    helperPerRound.push((chunkCpuUs - chunkJsUs) / updates);
+    timing.stop(updates);
     n += updates;
     if ((k / chunkRounds) % 10 === 0)
       process.stderr.write(`  nact x${chunkRounds}: ${n.toLocaleString()} updates\n`);
@@ -417,10 +430,7 @@ async function nactRun(chunkRounds: number) {
   const bytes = (withActors - heapMb()) / live;
   const accepted = (await acceptedOf(metrics)) - warmAccepted;
   return {
-    seconds: ns / 1e9,
-    cpuSeconds: cpuUs / 1e6,
-    jsThreadSeconds: jsUs / 1e6,
-    ...roundFigures(perRound, helperPerRound),
+    ...timing.figures(),
     updates: n,
     events,
     accepted,
