@@ -25,6 +25,14 @@ describe('the service runs with the same V8 flags wherever it starts', () => {
     );
   });
 
+  it('compose.yaml, where it starts the command itself', () => {
+    const starts = read('compose.yaml')
+      .split('\n')
+      .filter((l) => l.includes('runtime/cli/bin.js'));
+    expect(starts.length).toBeGreaterThan(0);
+    for (const line of starts) expect(line).toContain(`node ${flags} runtime/cli/bin.js`);
+  });
+
   it('the flag is one node accepts', async () => {
     const { execFileSync } = await import('node:child_process');
     const out = execFileSync(process.execPath, [...SERVICE_NODE_FLAGS, '-e', 'console.log("ok")'], {

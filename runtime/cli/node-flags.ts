@@ -1,7 +1,8 @@
 /**
  * The V8 flags the service runs with, wherever it is started: the `skysentinel` command's shebang
- * (runtime/cli/bin.js), `npm start`, the Dockerfile's entrypoint, the processes tests and the soak
- * harness start, and `npm run bench:actors` (so the benchmark measures the service as deployed).
+ * (runtime/cli/bin.js), `npm start`, the Dockerfile's entrypoint (and compose.yaml's producer,
+ * which starts the command itself), the processes tests and the soak harness start, and
+ * `npm run bench:actors` (so the benchmark measures the service as deployed).
  * node-flags.test.ts keeps them equal.
  *
  * --max-semi-space-size=64: a young generation of 64 MB semi-spaces instead of V8's 16 MB. Each
