@@ -112,13 +112,16 @@ export const nactFastPath = { active: false, reason: 'not installed' };
  * Never written: an actor gets its own before anything would be added (fast-path tests check they
  * stay empty). Made at install, with nact's own queue class.
  */
-let NO_CHILDREN: Map<string, unknown> | null = null;
-let NO_CHILD_REFERENCES: Map<string, unknown> | null = null;
-let NO_MAIL: NactActor['mailbox'] | null = null;
+interface SharedEmpties {
+  children: Map<string, unknown>;
+  childReferences: Map<string, unknown>;
+  mailbox: NactActor['mailbox'];
+}
+let shared: SharedEmpties | null = null;
 
-/** The shared empty children Maps and mailbox (for tests: they must stay empty). */
-export function sharedEmpties(): { children: unknown; childReferences: unknown; mailbox: unknown } {
-  return { children: NO_CHILDREN, childReferences: NO_CHILD_REFERENCES, mailbox: NO_MAIL };
+/** The shared empty children Maps and mailbox (for tests: they must stay empty); null before install. */
+export function sharedEmpties(): SharedEmpties | null {
+  return shared;
 }
 
 /**
@@ -389,9 +392,7 @@ export function installNactFastPath(): boolean {
   const noChildren = new Map<string, unknown>();
   const noChildReferences = new Map<string, unknown>();
   const noMail = new Mailbox();
-  NO_CHILDREN = noChildren;
-  NO_CHILD_REFERENCES = noChildReferences;
-  NO_MAIL = noMail;
+  shared = { children: noChildren, childReferences: noChildReferences, mailbox: noMail };
   const stockSpawned = proto.childSpawned;
   const stockStopped = proto.childStopped;
 
