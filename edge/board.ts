@@ -5,7 +5,7 @@ import {
   type TrackBoardPort,
   type TrackSource,
 } from '../runtime/contract/index.ts';
-import { normalizeTrack, trackJson } from './track-json.ts';
+import { normalizeTrack, trackJson } from '../runtime/contract/track-json.ts';
 import { DEFAULT_TRAIL, Trail, type TrailLimits, type TrailPoint } from './trail.ts';
 
 interface Entry {

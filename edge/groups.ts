@@ -1,6 +1,6 @@
+import { compactRow, fullRow } from '../runtime/contract/compact.ts';
 import { type BBox, bboxContains, bboxKey, tileOf, tilesOf } from './bbox.ts';
 import type { BoardChanges, TrackBoard } from './board.ts';
-import { compactRow, fullRow } from './compact.ts';
 import { deltaFrame, snapshotFrame } from './frames.ts';
 
 /** How a socket wants Tracks: the contract's JSON objects, or compact rows (compact.ts). */

@@ -1,6 +1,6 @@
+export { COMPACT_ENCODING, CompactDecodeError, CompactDecoder } from '../runtime/contract/compact.ts';
 export { AnomalyLog } from './anomaly-log.ts';
 export { TrackBoard } from './board.ts';
-export { COMPACT_ENCODING, CompactDecodeError, CompactDecoder } from './compact.ts';
 export { edgeOptionsFromConfig } from './config.ts';
 export { Fanout } from './fanout.ts';
 export { CompactMirror, FlightMirror } from './mirror.ts';

@@ -1,5 +1,5 @@
+import { CompactDecoder } from '../runtime/contract/compact.ts';
 import type { Track } from '../runtime/contract/index.ts';
-import { CompactDecoder } from './compact.ts';
 
 /**
  * What a client holds: applies snapshot and delta frames in order (upserts replace, removes

@@ -1,4 +1,5 @@
 import type { FlightEnvelope } from './envelope.ts';
+import type { Track } from './track.ts';
 
 /** A complete, valid FlightEnvelope with every field set: the base of tests and benchmarks. */
 export const SAMPLE_ENVELOPE: FlightEnvelope = {
@@ -23,3 +24,22 @@ export const SAMPLE_ENVELOPE: FlightEnvelope = {
   source: 'replay',
   ingest_ts: 1_732_700_000_900,
 };
+
+/** A valid Track for tests and benchmarks; `over` replaces any field. */
+export function sampleTrack(icao24: string, over: Partial<Track> = {}): Track {
+  return {
+    icao24,
+    callsign: 'TEST123',
+    lat: 40.5,
+    lon: -73.5,
+    alt_m: 3000,
+    speed_ms: 200,
+    track_deg: 90,
+    vrate_ms: 0,
+    on_ground: false,
+    squawk: '1200',
+    ts: 1_700_000_000_000,
+    anomalies: [],
+    ...over,
+  };
+}

@@ -9,7 +9,7 @@
  * Driven over IPC: {cmd: 'start', ...} then {cmd: 'report'} -> ClientsReport (interval counters).
  */
 import WebSocket from 'ws';
-import { CompactDecodeError, CompactDecoder } from '../../edge/compact.ts';
+import { CompactDecodeError, CompactDecoder } from '../contract/compact.ts';
 import type { BBox } from '../contract/protocol.ts';
 import type { Track } from '../contract/track.ts';
 import { type HistogramData, LatencyHistogram } from './histogram.ts';

@@ -1,4 +1,4 @@
-import { CompactDecodeError, CompactDecoder } from '../../../edge/compact.ts';
+import { CompactDecodeError, CompactDecoder } from '../../../runtime/contract/compact.ts';
 import type { ServerFrame } from '../../../runtime/contract/protocol.ts';
 import type { Track } from '../../../runtime/contract/track.ts';
 import { DeltaCoalescer } from './delta-coalescer.ts';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ANOMALY_TYPES, type Track, TrackSchema } from '../runtime/contract/index.ts';
+import { ANOMALY_TYPES, type Track, TrackSchema } from './index.ts';
 
 const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 const num = fc.double({ noNaN: false, noDefaultInfinity: false });

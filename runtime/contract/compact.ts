@@ -1,4 +1,5 @@
-import type { AnomalyType, Track } from '../runtime/contract/index.ts';
+import type { AnomalyType } from './anomaly.ts';
+import type { Track } from './track.ts';
 import { num, str } from './track-json.ts';
 
 /**
@@ -12,7 +13,8 @@ import { num, str } from './track-json.ts';
  * patches the client's copy of that aircraft. `ts` is sent as an offset from the frame's `ts`;
  * lat/lon as integers in 1e-5 degrees, speeds and track as integers in tenths (the contract's
  * precision as fixed point: shorter, cheaper to print, and exact, see `fixed`).
- * Pure (no Node APIs): the UI's feed worker imports the decoder from here.
+ * Pure (no Node APIs), part of the protocol: the edge encodes with it and the UI's feed worker
+ * decodes with it (docs/contract.md).
  */
 export const COMPACT_ENCODING = 'compact';
 

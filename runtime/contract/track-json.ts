@@ -1,4 +1,5 @@
-import type { AnomalyType, Track } from '../runtime/contract/index.ts';
+import type { AnomalyType } from './anomaly.ts';
+import type { Track } from './track.ts';
 
 const round = (x: number, f: number): number => Math.round(x * f) / f;
 const roundOrNull = (x: number | null, f: number): number | null =>

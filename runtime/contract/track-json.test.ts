@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roundTrack, type Track } from '../runtime/contract/index.ts';
+import { roundTrack, type Track } from './index.ts';
 import { trackArb } from './track-arb.ts';
 import { normalizeTrack, trackJson } from './track-json.ts';
 

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Track } from '../runtime/contract/index.ts';
 import {
   CompactDecodeError,
   CompactDecoder,
@@ -18,7 +17,8 @@ import {
   LATLON_SCALE,
   TENTHS_SCALE,
 } from './compact.ts';
-import { makeTrack } from './test-tracks.ts';
+import type { Track } from './index.ts';
+import { sampleTrack as makeTrack } from './sample.ts';
 import { trackArb } from './track-arb.ts';
 import { normalizeTrack, trackJson } from './track-json.ts';
 
