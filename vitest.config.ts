@@ -2,6 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects: `unit` (pure code, no servers, fast), `integration` (real Kafka and
 // PostGIS started by runtime/services/*.sh), `e2e` (real edge + headless Chromium).
+//
+// Anything that settles over time is polled, never read once. expect.poll() gives up after 1 s by
+// default, too little for a page on a loaded 2-core machine with a software GPU: the servers'
+// projects poll for up to 20 s (an assertion that holds returns at once, so this costs nothing).
+const SETTLE = { poll: { timeout: 20_000, interval: 100 } };
+
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +28,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          expect: SETTLE,
         },
       },
       {
@@ -32,6 +39,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          expect: SETTLE,
         },
       },
     ],

@@ -174,7 +174,7 @@ describe('nact idle timer (one Timeout for all actors, each armed per period, no
     expect(at.fast).toBeGreaterThanOrEqual(29);
     expect(at.mid).toBeGreaterThanOrEqual(69);
     expect(at.slow).toBeGreaterThanOrEqual(119);
-    expect(at.slow).toBeLessThan(1_000);
+    expect(at.slow).toBeLessThan(10_000); // stopped at all (generous: a loaded machine delays timers)
     stopSystem(system);
   });
 });

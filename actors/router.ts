@@ -11,6 +11,7 @@ import {
 import type { Metrics } from '../runtime/metrics/metrics.ts';
 import { AircraftCore } from './aircraft.ts';
 import type { AirportIndex } from './airports.ts';
+import { BatchedCounts } from './batched-counts.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
@@ -115,8 +116,9 @@ class SilenceCheck {
   constructor(readonly feedTsMs: number) {}
 }
 
-/** Update counts are kept in plain numbers and handed to prom-client in bulk (its inc() is ~150 ns). */
-const FLUSH_EVERY = 4096;
+/** Update counts go to prom-client in bulk: every 4,096, when idle, and at most a second late. */
+const COUNTS_FLUSH_EVERY = 4096;
+const COUNTS_FLUSH_AFTER_MS = 1_000;
 
 /**
  * nact's dispatch(ref, msg) builds a new `Nobody` sender (three objects) per message when none is
@@ -147,24 +149,17 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     return c;
   };
   const epochs = new EpochTracker();
-  const counts = new Float64Array(GATE_RESULT.length);
-  let unflushed = 0;
+  const counts = new BatchedCounts(GATE_RESULT, (result, n) => metrics.updates.inc({ result }, n), {
+    flushEvery: COUNTS_FLUSH_EVERY,
+    flushAfterMs: COUNTS_FLUSH_AFTER_MS,
+  });
+  const flushCounts = () => counts.flush();
   let emitting = config.emitting ?? true;
   // In an object field, not a `let`: a closure variable holding a double is a new heap number
   // every time it is assigned (here: nearly every envelope); a field is updated in place.
   const feed = { tsMs: 0 };
   let active = 0;
   let latencySampledAtMs = -1;
-
-  function flushCounts(): void {
-    for (let i = 0; i < counts.length; i++) {
-      if (counts[i] > 0) {
-        metrics.updates.inc({ result: GATE_RESULT[i] }, counts[i]);
-        counts[i] = 0;
-      }
-    }
-    unflushed = 0;
-  }
 
   function emitEvents(core: AircraftCore, emit: boolean): void {
     const events = core.events;
@@ -205,7 +200,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       const env = item;
       const code = core.update(env);
       // Warm-up replays were counted when they first came through: count live envelopes only.
-      if ((tag & 1) === 0) counts[code]++;
+      if ((tag & 1) === 0) counts.add(code);
       if (code === GATE.ACCEPTED || code === GATE.RESET) {
         if (emit) {
           if (wantHistory) core.writeHistory(env, ports.history);
@@ -216,7 +211,6 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       // One latency sample per wake, from its oldest envelope (the worst in the batch): in live
       // operation that is every update; under backlog it spares prom-client's ~0.3 us observe().
       if (oldestIngestMs < 0 && env.ingest_ts != null) oldestIngestMs = env.ingest_ts;
-      if (++unflushed >= FLUSH_EVERY) flushCounts();
     }
     clearQueue(e);
     // The board keeps only the latest state per aircraft, and builds the Track when it needs it.

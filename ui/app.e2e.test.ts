@@ -99,8 +99,15 @@ describe('globe UI against the real edge and a fixture replay', () => {
 
   it('after the replay, the count shown equals GET /flights', async () => {
     await pipeline.settled();
-    const expected = (await flights()).length;
-    await expect.poll(shownCount, { timeout: 10_000 }).toBe(expected);
+    // Both sides read in each poll: the board may still change (an aircraft going stale) meanwhile.
+    const both = async () => ({ shown: await shownCount(), served: (await flights()).length });
+    await expect
+      .poll(async () => {
+        const b = await both();
+        return b.shown === b.served;
+      })
+      .toBe(true);
+    const { served: expected } = await both();
     expect(expected).toBeGreaterThan(50);
     await screenshot(page, '04-count');
   });

@@ -157,6 +157,35 @@ export async function scrapeMetrics(port: number): Promise<ProcessorMetrics> {
   };
 }
 
+/**
+ * Polls a processor's /metrics until `settled` holds (counters settle: the router hands its counts
+ * to prom-client in bulk, at most about a second late). On time-out the error shows the last
+ * metrics seen, so a failure says how far off they were.
+ */
+export async function untilMetrics(
+  port: number,
+  what: string,
+  settled: (m: ProcessorMetrics) => boolean,
+  timeoutMs = 20_000,
+): Promise<ProcessorMetrics> {
+  const until = Date.now() + timeoutMs;
+  let last: ProcessorMetrics | Error | null = null;
+  for (;;) {
+    try {
+      last = await scrapeMetrics(port);
+      if (settled(last)) return last;
+    } catch (e) {
+      last = e as Error;
+    }
+    if (Date.now() >= until) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last /metrics: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
 /** Polls a processor's /metrics while it lives; keeps every sample (the last survives a kill). */
 export function watchMetrics(port: number, everyMs = 250) {
   const samples: Array<ProcessorMetrics & { atMs: number }> = [];

@@ -3,7 +3,7 @@ import { DLQ_RAW_MAX_CHARS, type DlqRecord } from '../contract/dlq.ts';
 import { hostileMessages } from '../testing/hostile-messages.ts';
 import { expectExactOutcome, type FaultWorld, openFaultWorld, outcomeFigures } from './fault-world.ts';
 import { startFixtureReplay } from './fixture-replay.ts';
-import { readTopic, scrapeMetrics, servicesFromEnv, untilAssigned, untilCaughtUp } from './harness.ts';
+import { readTopic, servicesFromEnv, untilAssigned, untilCaughtUp, untilMetrics } from './harness.ts';
 import { recordFigures, today } from './report.ts';
 
 // Fault 4: 10,000 malformed and hostile messages (fuzzed and cut JSON, wrong types, NaN, huge
@@ -53,7 +53,11 @@ describe('10,000 hostile messages mixed into flights.updates', () => {
     await untilCaughtUp(bus, names.group, names.topics.updates, 150_000, [proc]);
 
     expect(proc.child.exitCode).toBeNull(); // still running
-    const metrics = await scrapeMetrics(PORT);
+    const metrics = await untilMetrics(
+      PORT,
+      `invalid >= ${HOSTILE} and accepted >= ${x.accepted}`,
+      (m) => m.invalid >= HOSTILE && m.accepted >= x.accepted,
+    );
     expect(metrics.invalid).toBe(HOSTILE);
     expect(metrics.accepted).toBe(x.accepted);
 
