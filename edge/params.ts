@@ -81,7 +81,19 @@ export function checkHistoryRange(q: Record<string, string>, nowMs: number): Che
   return { ok: true, value: { fromMs, toMs } };
 }
 
-const ALLOWED = new Set(['bbox', 'since', 'type', 'limit', 'from', 'to', 'token', 'encoding']);
+const ALLOWED = new Set([
+  'bbox',
+  'since',
+  'type',
+  'limit',
+  'from',
+  'to',
+  'token',
+  'encoding',
+  'at',
+  'speed',
+  'paused',
+]);
 
 /**
  * Parses a raw query string. Unknown or repeated names are refused so a typo

@@ -5,7 +5,9 @@ import { createMetrics, type Metrics } from '../runtime/metrics/metrics.ts';
 import { AirportIndex } from './airports.ts';
 import { bboxContains } from './bbox.ts';
 import { TrackBoard } from './board.ts';
+import { checkAnomalyId, type EventHistory, EventMemory, loadEventDetail } from './event-detail.ts';
 import { type BackpressureLimits, DEFAULT_BACKPRESSURE, Fanout, type Transport } from './fanout.ts';
+import { helloFrame } from './frames.ts';
 import type { Encoding } from './groups.ts';
 import {
   type AnomalyQuery,
@@ -15,9 +17,17 @@ import {
   checkEncoding,
   checkHistoryRange,
   checkIcao24,
+  HISTORY_MAX_SPAN_MS,
   MAX_URL_CHARS,
   parseQuery,
 } from './params.ts';
+import {
+  checkPlaybackQuery,
+  PLAYBACK_MAX_SPEED,
+  PLAYBACK_MIN_SPEED,
+  PlaybackSession,
+  parsePlaybackMessage,
+} from './playback.ts';
 import { StaticUi } from './static-ui.ts';
 import {
   type HttpRequest,
@@ -32,6 +42,8 @@ export interface EdgeHistory {
   /** GeoJSON LineString of the aircraft's smoothed positions in [fromMs, toMs], or null. */
   flightTrack(icao24: string, fromMs: number, toMs: number): Promise<object | null>;
   anomalies(q: AnomalyQuery): Promise<AnomalyEvent[]>;
+  /** Event cards (GET /anomalies/{id}) and playback (/ws/playback) from flights_history. */
+  events?: EventHistory;
 }
 
 export interface EdgeLogger {
@@ -65,6 +77,8 @@ export interface EdgeOptions {
    * per-socket backpressure limit this bounds what slow clients can make the server hold.
    */
   maxClients?: number;
+  /** Playback sockets served at once (each runs its own queries); the next upgrade gets a 503. */
+  maxPlaybackClients?: number;
   log?: EdgeLogger;
 }
 
@@ -87,6 +101,12 @@ interface SocketData {
   bbox: BBox | null;
   /** ?encoding=compact: compact rows instead of Track objects (docs/edge.md). */
   encoding: Encoding;
+}
+
+interface PlaybackData {
+  session: PlaybackSession | null;
+  encoding: Encoding;
+  make: (send: (text: string) => void) => PlaybackSession;
 }
 
 const ANOMALY_TOPIC = 'anomalies';
@@ -116,6 +136,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const token = options.token ?? '';
   const log = options.log ?? silentLog;
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
+  const staleMs = (options.staleAfterS ?? 60) * 1000;
   const board = new TrackBoard({ now, staleAfterS: options.staleAfterS ?? 60 });
   const ui = new StaticUi(options.uiDir ?? 'ui/dist');
   const airportsFile = options.airportsFile ?? 'fixtures/airports.geojson';
@@ -314,6 +335,55 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     });
   });
 
+  const memory = new EventMemory();
+  route('/anomalies/:id', (res, req) => {
+    const q = front(res, req, []);
+    if (q === null) return;
+    const id = checkAnomalyId(req.getParameter(0) ?? '');
+    if (!check(res, id)) return;
+    later(res, async () => {
+      let detail: Awaited<ReturnType<typeof loadEventDetail>>;
+      try {
+        detail = await loadEventDetail(id.value, {
+          history: options.history?.events,
+          logged: (i) => fanout.anomalies.byId(i),
+          memory,
+          board,
+          nowMs: now(),
+        });
+      } catch (err) {
+        log.warn({ err }, 'event query failed');
+        return fail(res, 503, 'database unavailable');
+      }
+      if (detail === null) fail(res, 404, `no anomaly ${id.value}`);
+      else json(res, 200, JSON.stringify(detail));
+    });
+  });
+
+  const maxPlayback = options.maxPlaybackClients ?? 50;
+  const playbackUnavailable = (): string | null =>
+    options.history?.events === undefined ? 'playback needs a database (DATABASE_URL is not set)' : null;
+  route('/playback', (res, req) => {
+    if (front(res, req, []) === null) return;
+    const why = playbackUnavailable();
+    json(
+      res,
+      200,
+      JSON.stringify(
+        why === null
+          ? {
+              available: true,
+              tick_hz: tickHz,
+              min_speed: PLAYBACK_MIN_SPEED,
+              max_speed: PLAYBACK_MAX_SPEED,
+              max_span_ms: HISTORY_MAX_SPAN_MS,
+              stale_after_ms: staleMs,
+            }
+          : { available: false, reason: why },
+      ),
+    );
+  });
+
   route('/history/:icao24', (res, req) => {
     const q = front(res, req, ['from', 'to']);
     if (q === null) return;
@@ -394,6 +464,87 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     close: (ws) => fanout.close(ws),
   });
 
+  const playbackSockets = new Set<WebSocket<PlaybackData>>();
+  app.ws<PlaybackData>('/ws/playback', {
+    maxPayloadLength: WS_MAX_CLIENT_MESSAGE_BYTES,
+    maxBackpressure: limits.softBytes * 8,
+    idleTimeout: 120,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) =>
+      guard(() => {
+        const q = front(res, req, ['bbox', 'encoding', 'from', 'to', 'at', 'speed', 'paused']);
+        if (q === null) return;
+        const events = options.history?.events;
+        if (events === undefined) return fail(res, 503, playbackUnavailable() as string);
+        if (playbackSockets.size >= maxPlayback)
+          return fail(res, 503, `the edge serves at most ${maxPlayback} playback clients`);
+        const bbox = checkBboxQuery(q.bbox);
+        if (!check(res, bbox)) return;
+        const encoding = checkEncoding(q.encoding);
+        if (!check(res, encoding)) return;
+        const pq = checkPlaybackQuery(q, now(), HISTORY_MAX_SPAN_MS);
+        if (!check(res, pq)) return;
+        const make = (send: (text: string) => void) =>
+          new PlaybackSession(
+            events.playback,
+            {
+              ...pq.value,
+              bbox: bbox.value,
+              encoding: encoding.value,
+              staleMs,
+              maxSliceMs: PLAYBACK_MAX_SPEED * 1000,
+            },
+            send,
+            Date.now,
+          );
+        res.upgrade<PlaybackData>(
+          { session: null, make, encoding: encoding.value },
+          req.getHeader('sec-websocket-key'),
+          req.getHeader('sec-websocket-protocol'),
+          req.getHeader('sec-websocket-extensions'),
+          context,
+        );
+      })(res, req),
+    open: (ws) => {
+      const data = ws.getUserData();
+      const send = (text: string) => {
+        if (!playbackSockets.has(ws)) return;
+        // A client that does not read skips frames (the next snapshot or delta re-bases it).
+        if (ws.getBufferedAmount() > limits.softBytes) return;
+        const bytes = Buffer.from(text);
+        ws.send(bytes, false, false);
+        metrics.wsBytesSent.inc(bytes.length);
+      };
+      playbackSockets.add(ws);
+      data.session = data.make(send);
+      send(`${helloFrame(tickHz, now(), data.encoding).slice(0, -1)},"mode":"playback"}`);
+      data.session.start().catch((err: unknown) => {
+        log.warn({ err }, 'playback snapshot failed');
+        send(JSON.stringify({ type: 'error', message: 'playback query failed (database unavailable?)' }));
+      });
+    },
+    message: (ws, message) => {
+      const session = ws.getUserData().session;
+      if (session === null) return;
+      const m = parsePlaybackMessage(Buffer.from(message).toString('utf8'));
+      if (typeof m === 'string') {
+        ws.send(JSON.stringify({ type: 'error', message: m }), false, false);
+        return;
+      }
+      const done = session.control(m);
+      if (done === null) ws.end(1008, 'too many playback messages waiting');
+      else
+        done.catch((err: unknown) => {
+          log.warn({ err }, 'playback query failed');
+          if (playbackSockets.has(ws))
+            ws.send(JSON.stringify({ type: 'error', message: 'playback query failed' }), false, false);
+        });
+    },
+    close: (ws) => {
+      playbackSockets.delete(ws);
+      ws.getUserData().session?.close();
+    },
+  });
   route('/*', (res, req) => {
     const rawQuery = req.getQuery() ?? '';
     // The query counts too, as in front(): a 64 KB query on a UI path is a 414, not the UI.
@@ -429,8 +580,14 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const tick = () => {
     try {
       fanout.tick();
+      if (memory.size > 0) memory.observe((id) => board.get(id), now());
     } catch (err) {
       log.error({ err }, 'edge tick failed');
+    }
+    for (const ws of playbackSockets) {
+      ws.getUserData()
+        .session?.tick()
+        .catch((err: unknown) => log.warn({ err }, 'playback frame failed'));
     }
   };
   const timer = options.autoTick === false ? null : setInterval(tick, Math.round(1000 / tickHz));
@@ -444,10 +601,15 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     fanout,
     publishAnomaly: (event) => {
       fanout.publishAnomaly(event);
+      // Without a database the event card's trail comes from memory: keep this aircraft's.
+      if (options.history?.events === undefined)
+        memory.remember(event, board.trail(event.icao24), board.get(event.icao24), now());
     },
     tick,
     close: async () => {
       if (timer !== null) clearInterval(timer);
+      for (const ws of playbackSockets) ws.getUserData().session?.close();
+      for (const ws of [...playbackSockets]) ws.end(1001, 'edge closing');
       fanout.closeAll();
       uWS.us_listen_socket_close(listenSocket);
       (app as unknown as { close?: () => void }).close?.();

@@ -4,8 +4,8 @@ import { type Edge, type EdgeHistory, edgeOptionsFromConfig, startEdge } from '.
 import { DIST_DIR } from '../../ui/build.ts';
 import type { Config } from '../config/config.ts';
 import type { AnomalySink } from '../contract/ports.ts';
+import { postgisEdgeHistory } from '../db/edge-history.ts';
 import { createPool } from '../db/pool.ts';
-import { queryAnomalies, queryFlightTrack } from '../db/queries.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
@@ -27,12 +27,7 @@ export async function startConfiguredEdge(
   const pool = config.DATABASE_URL
     ? createPool(config.DATABASE_URL, { applicationName: 'skysentinel-edge' })
     : null;
-  const history: EdgeHistory | undefined = pool
-    ? {
-        flightTrack: (icao24, fromMs, toMs) => queryFlightTrack(pool, icao24, fromMs, toMs),
-        anomalies: (q) => queryAnomalies(pool, { sinceMs: q.sinceMs, type: q.type, limit: q.limit }),
-      }
-    : undefined;
+  const history: EdgeHistory | undefined = pool ? postgisEdgeHistory(pool) : undefined;
   if (pool) {
     readiness.database = async () => {
       try {

@@ -27,7 +27,7 @@ export async function queryFlightTrack(
   return text ? (JSON.parse(text) as LineString) : null;
 }
 
-interface AnomalyRow {
+export interface AnomalyRow {
   id: string;
   type: AnomalyType;
   severity: AnomalyEvent['severity'];
@@ -44,13 +44,13 @@ interface AnomalyRow {
   details: Record<string, unknown>;
 }
 
-const ANOMALY_SELECT = `SELECT id, type, severity, phase, icao24, callsign,
+export const ANOMALY_SELECT = `SELECT id, type, severity, phase, icao24, callsign,
   (extract(epoch FROM started_at) * 1000)::bigint AS started_ms,
   (extract(epoch FROM detected_at) * 1000)::bigint AS detected_ms,
   (extract(epoch FROM ended_at) * 1000)::bigint AS ended_ms,
   ST_Y(geom) AS lat, ST_X(geom) AS lon, alt_m, airport, details`;
 
-const toEvent = (r: AnomalyRow): AnomalyEvent => ({
+export const toEvent = (r: AnomalyRow): AnomalyEvent => ({
   v: 1,
   id: r.id,
   type: r.type,

@@ -1,0 +1,20 @@
+import type pg from 'pg';
+import type { EdgeHistory } from '../../edge/server.ts';
+import { queryAnomalyById, queryLastKnown, queryNearbyAircraft, queryTrail } from './event-queries.ts';
+import { queryPlaybackSlice } from './playback-queries.ts';
+import { queryAnomalies, queryFlightTrack } from './queries.ts';
+
+/** The edge's PostGIS reads over one pool: history, anomalies, event cards and playback. */
+export function postgisEdgeHistory(pool: pg.Pool): EdgeHistory {
+  return {
+    flightTrack: (icao24, fromMs, toMs) => queryFlightTrack(pool, icao24, fromMs, toMs),
+    anomalies: (q) => queryAnomalies(pool, { sinceMs: q.sinceMs, type: q.type, limit: q.limit }),
+    events: {
+      anomalyById: (id) => queryAnomalyById(pool, id),
+      trail: (icao24, fromMs, toMs, maxPoints) => queryTrail(pool, icao24, fromMs, toMs, maxPoints),
+      lastKnown: (icao24, atMs, lookbackMs) => queryLastKnown(pool, icao24, atMs, lookbackMs),
+      nearby: (q) => queryNearbyAircraft(pool, q),
+      playback: { slice: (afterMs, toMs, bbox) => queryPlaybackSlice(pool, afterMs, toMs, bbox) },
+    },
+  };
+}
