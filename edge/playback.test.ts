@@ -117,7 +117,7 @@ describe('PlaybackSession', () => {
     expect(s.clockMs()).toBe(1_006_000);
     await s.control({ type: 'seek', ts: 1_055_000 });
     await s.tick();
-    const snap = frames.findLast((f) => f.type === 'snapshot') as {
+    const snap = frames.findLast((f) => f.type === 'snapshot') as unknown as {
       ts: number;
       seq: number;
       flights: Track[];
@@ -156,7 +156,6 @@ describe('PlaybackSession', () => {
     await s.start();
     const { CompactMirror } = await import('./mirror.ts');
     const m = new CompactMirror();
-    m.apply({ type: 'hello', protocol: 1, tick_hz: 4, server_time: 0, encoding: 'compact' });
     for (const f of frames) m.apply(JSON.parse(f));
     expect(m.flights.get('a00001')).toEqual(t);
   });

@@ -1,9 +1,9 @@
+import { fullRow } from '../runtime/contract/compact.ts';
 import type { BBox, Track } from '../runtime/contract/index.ts';
-import { fullRow } from './compact.ts';
+import { normalizeTrack, trackJson } from '../runtime/contract/track-json.ts';
 import { parseClientMessage } from './fanout.ts';
 import { deltaFrame, snapshotFrame } from './frames.ts';
 import type { Encoding } from './groups.ts';
-import { normalizeTrack, trackJson } from './track-json.ts';
 
 /**
  * Playback of flights_history over `/ws/playback` (docs/edge.md): the same snapshot/delta frames
@@ -211,6 +211,8 @@ export class PlaybackSession {
     if (this.closed) return;
     this.held.clear();
     for (const t of tracks) this.held.set(t.icao24, t.ts);
+    // The clock starts when the client has the snapshot, not while the query ran.
+    this.anchor();
     this.sendStatus();
     const text = snapshotFrame(this.seq, this.atMs, this.rows(tracks, this.atMs));
     this.send(text);
