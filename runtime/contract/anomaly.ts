@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { SAFE_TEXT_PATTERN } from './bounds.ts';
 
 export const ANOMALY_TYPES = ['rapid_descent', 'go_around', 'emergency_squawk', 'signal_lost'] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
@@ -19,14 +20,14 @@ export const AnomalyEventSchema = Type.Object(
     phase: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
     severity: Type.Union(SEVERITIES.map((s) => Type.Literal(s))),
     icao24: Type.String({ pattern: '^[0-9a-f]{6}$' }),
-    callsign: Type.Union([Type.String({ maxLength: 8 }), Type.Null()]),
+    callsign: Type.Union([Type.String({ maxLength: 8, pattern: SAFE_TEXT_PATTERN }), Type.Null()]),
     started_at: Type.Integer({ minimum: 0 }),
     detected_at: Type.Integer({ minimum: 0 }),
     ended_at: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
     lat: Type.Number({ minimum: -90, maximum: 90 }),
     lon: Type.Number({ minimum: -180, maximum: 180 }),
     alt_m: Type.Union([Type.Number(), Type.Null()]),
-    airport: Type.Union([Type.String({ maxLength: 8 }), Type.Null()]),
+    airport: Type.Union([Type.String({ maxLength: 8, pattern: SAFE_TEXT_PATTERN }), Type.Null()]),
     details: Type.Record(Type.String(), Type.Unknown()),
   },
   { $id: 'AnomalyEvent', additionalProperties: true },

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { CALLSIGN_PATTERN, SAFE_TEXT_PATTERN, TS_RANGE } from './bounds.ts';
 
 /** Nullable helper: the contract writes most optional fields as "T or null". */
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) =>
@@ -6,18 +7,21 @@ const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) =>
 
 /**
  * FlightEnvelope v1: one OpenSky state vector, milliseconds for time, units in the names.
- * Contract section 3. Unknown fields are ignored (additionalProperties allowed).
+ * Contract section 3. Unknown fields are ignored (additionalProperties allowed). Times lie in
+ * [2000, 2100) and text holds no control, bidi or zero-width characters (./bounds.ts).
  */
 export const FlightEnvelopeSchema = Type.Object(
   {
     v: Type.Literal(1),
     icao24: Type.String({ pattern: '^[0-9a-f]{6}$' }),
     callsign: Type.Optional(
-      Type.Union([Type.String({ maxLength: 8, pattern: '^(?:\\S|\\S.*\\S)$' }), Type.Null()]),
+      Type.Union([Type.String({ maxLength: 8, pattern: CALLSIGN_PATTERN }), Type.Null()]),
     ),
-    origin_country: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-    ts: Type.Integer({ minimum: 0 }),
-    last_contact: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    origin_country: Type.Optional(
+      Type.Union([Type.String({ maxLength: 64, pattern: SAFE_TEXT_PATTERN }), Type.Null()]),
+    ),
+    ts: Type.Integer(TS_RANGE),
+    last_contact: Type.Optional(Type.Union([Type.Integer(TS_RANGE), Type.Null()])),
     lat: Type.Number({ minimum: -90, maximum: 90 }),
     lon: Type.Number({ minimum: -180, maximum: 180 }),
     baro_alt_m: Nullable(Type.Number({ minimum: -500, maximum: 25_000 })),
@@ -33,7 +37,7 @@ export const FlightEnvelopeSchema = Type.Object(
     source: Type.Optional(
       Type.Union([Type.Literal('opensky'), Type.Literal('replay'), Type.Literal('synthetic')]),
     ),
-    ingest_ts: Type.Optional(Type.Integer({ minimum: 0 })),
+    ingest_ts: Type.Optional(Type.Integer(TS_RANGE)),
   },
   { $id: 'FlightEnvelope', additionalProperties: true },
 );

@@ -1,4 +1,5 @@
 export * from './anomaly.ts';
+export * from './bounds.ts';
 export * from './dlq.ts';
 export * from './envelope.ts';
 export * from './pending-tracks.ts';

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ANOMALY_TYPES } from './anomaly.ts';
+import { SAFE_TEXT_PATTERN } from './bounds.ts';
 
 /**
  * Track (contract section 6): the smoothed state the edge serves per aircraft.
@@ -8,8 +9,8 @@ import { ANOMALY_TYPES } from './anomaly.ts';
 export const TrackSchema = Type.Object(
   {
     icao24: Type.String({ pattern: '^[0-9a-f]{6}$' }),
-    callsign: Type.Union([Type.String({ maxLength: 8 }), Type.Null()]),
-    origin_country: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    callsign: Type.Union([Type.String({ maxLength: 8, pattern: SAFE_TEXT_PATTERN }), Type.Null()]),
+    origin_country: Type.Optional(Type.Union([Type.String({ pattern: SAFE_TEXT_PATTERN }), Type.Null()])),
     lat: Type.Number({ minimum: -90, maximum: 90 }),
     lon: Type.Number({ minimum: -180, maximum: 180 }),
     alt_m: Type.Union([Type.Number(), Type.Null()]),

@@ -27,7 +27,7 @@ const reasonWithout = (field: string) => {
 describe('FlightEnvelope validation: one bad value per contract rule', () => {
   it('accepts a complete valid envelope and a minimal one', () => {
     expect(validateEnvelope(valid)).toEqual({ ok: true, value: valid });
-    const minimal = { v: 1, icao24: 'abcdef', ts: 1, lat: 0, lon: 0, on_ground: true };
+    const minimal = { v: 1, icao24: 'abcdef', ts: 946_684_800_000, lat: 0, lon: 0, on_ground: true };
     expect(isFlightEnvelope(minimal)).toBe(true);
   });
 
@@ -59,6 +59,28 @@ describe('FlightEnvelope validation: one bad value per contract rule', () => {
     expect(reasonFor({ callsign: 42 })).toMatch(/^callsign:/);
     expect(reasonFor({ callsign: null })).toBeNull();
   });
+  it.each([
+    ['NUL', 'DAL\u0000123'],
+    ['a control character', 'DAL\u0007'],
+    ['DEL', 'DAL\u007f1'],
+    ['a C1 control', 'DAL\u009b1'],
+    ['a right-to-left override', '\u202eDAL123'],
+    ['a bidi isolate', 'DAL\u20661'],
+    ['a zero-width space', 'DAL\u200b123'],
+    ['a zero-width joiner', 'DA\u200dL'],
+    ['a byte-order mark', '\ufeffDAL'],
+    ['a lone high surrogate', 'DAL\ud800'],
+    ['a lone low surrogate', 'D\udc00AL'],
+  ])('callsign and origin_country: %s is rejected', (_why, text) => {
+    expect(reasonFor({ callsign: text })).toMatch(/^callsign:/);
+    expect(reasonFor({ origin_country: `Land ${text}` })).toMatch(/^origin_country:/);
+  });
+  it('text: ordinary letters, accents and an astral character (a surrogate pair) pass', () => {
+    expect(reasonFor({ callsign: 'N123AB' })).toBeNull();
+    expect(reasonFor({ callsign: 'A B' })).toBeNull();
+    expect(reasonFor({ origin_country: "Côte d'Ivoire" })).toBeNull();
+    expect(reasonFor({ origin_country: 'Land \u{1F6EB}' })).toBeNull();
+  });
 
   it('origin_country: string or null', () => {
     expect(reasonFor({ origin_country: 7 })).toMatch(/^origin_country:/);
@@ -70,6 +92,21 @@ describe('FlightEnvelope validation: one bad value per contract rule', () => {
     expect(reasonFor({ ts: 1.5 })).toMatch(/^ts:/);
     expect(reasonFor({ ts: '1732700000000' })).toMatch(/^ts:/);
     expect(reasonFor({ ts: -1 })).toMatch(/^ts:/);
+  });
+  it.each([
+    ['1e20', 1e20],
+    ['year 10000', Date.UTC(10_000, 0, 1)],
+    ['2100-01-01', Date.UTC(2100, 0, 1)],
+    ['1999-12-31', Date.UTC(1999, 11, 31)],
+    ['0', 0],
+  ])('ts: %s is outside [2000, 2100)', (_why, ts) => {
+    expect(reasonFor({ ts })).toMatch(/^ts:/);
+    expect(reasonFor({ last_contact: ts })).toMatch(/^last_contact:/);
+    expect(reasonFor({ ingest_ts: ts })).toMatch(/^ingest_ts:/);
+  });
+  it('ts: 2000-01-01 and the last ms of 2099 are inside', () => {
+    expect(reasonFor({ ts: Date.UTC(2000, 0, 1) })).toBeNull();
+    expect(reasonFor({ ts: Date.UTC(2100, 0, 1) - 1 })).toBeNull();
   });
 
   it('last_contact: integer or null', () => {
@@ -165,7 +202,7 @@ describe('parseEnvelope', () => {
     const envelope = fc.record({
       v: fc.constant(1),
       icao24: fc.stringMatching(/^[0-9a-f]{6}$/),
-      ts: fc.integer({ min: 0, max: 2 ** 45 }),
+      ts: fc.integer({ min: 946_684_800_000, max: 4_102_444_799_999 }),
       lat: fc.double({ min: -90, max: 90, noNaN: true }),
       lon: fc.double({ min: -180, max: 180, noNaN: true }),
       on_ground: fc.boolean(),

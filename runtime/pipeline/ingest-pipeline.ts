@@ -1,5 +1,6 @@
 import type { Bus, BusConsumer, MessageBatch, PartitionOffset, TopicPartition } from '../bus/bus.ts';
 import { tpKey } from '../bus/bus.ts';
+import { liveClockViolation } from '../contract/bounds.ts';
 import { dlqRecord } from '../contract/dlq.ts';
 import type { FlightEnvelope } from '../contract/envelope.ts';
 import { parseEnvelope } from '../contract/validate.ts';
@@ -88,8 +89,8 @@ interface PartitionState {
 }
 
 /**
- * Consumes flights.updates as a member of a group: parse + validate each message; invalid ones are
- * counted and dead-lettered, valid ones dispatched; a batch's offsets are committed once the handler
+ * Consumes flights.updates as a member of a group: parse + validate each message (a live fix also
+ * against the wall clock: contract/bounds.ts); invalid ones are counted and dead-lettered, valid ones dispatched; a batch's offsets are committed once the handler
  * drained and the sinks are durable (pipelined: the next batches are consumed meanwhile).
  */
 export async function startIngestPipeline(options: IngestPipelineOptions): Promise<IngestPipeline> {
@@ -125,6 +126,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
       state.set(key, st);
     }
     const dead: string[] = [];
+    const nowMs = now(); // a live fix may not be ahead of it by more than the contract's skew
     let last = -1;
     for (const m of batch.messages) {
       if (batch.isStale()) break;
@@ -136,10 +138,11 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
       st.next = m.offset + 1;
       const parsed =
         m.value === null ? ({ ok: false, reason: 'tombstone' } as const) : parseEnvelope(m.value);
-      if (!parsed.ok) {
+      const reason = parsed.ok ? liveClockViolation(parsed.value, nowMs) : parsed.reason;
+      if (!parsed.ok || reason !== null) {
         counts.invalid++;
         metrics.updates.inc({ result: 'invalid' });
-        dead.push(JSON.stringify(dlqRecord(topic, partition, String(m.offset), parsed.reason, m.value)));
+        dead.push(JSON.stringify(dlqRecord(topic, partition, String(m.offset), reason!, m.value)));
         continue;
       }
       const replay = m.offset < st.liveFrom;

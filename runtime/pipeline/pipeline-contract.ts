@@ -120,6 +120,38 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       expect(invalid.find((v) => v.labels.result === 'invalid')?.value).toBe(2);
     });
 
+    it('dead-letters a live fix ahead of the wall clock (not a replay one); the stream goes on', async () => {
+      const { updates, dlq, group } = await setup(1);
+      const nowMs = 1_700_000_100_000;
+      const handler = fakeHandler();
+      const pipeline = await startIngestPipeline({
+        bus,
+        metrics: createMetrics(),
+        groupId: group,
+        topics: { updates, dlq },
+        handler,
+        now: () => nowMs,
+      });
+      const hourAhead = testEnvelope('a00002', nowMs + 3_600_000);
+      await bus.publish(updates, [
+        envelopes(1)[0]!,
+        { key: 'a00002', value: JSON.stringify(hourAhead) },
+        { key: 'a00002', value: JSON.stringify({ ...hourAhead, source: 'replay' }) },
+        envelopes(1, 1)[0]!,
+      ]);
+      await waitFor('3 dispatched', () => handler.got.length >= 3);
+      const dead = await recordingConsumer(bus, uniqueName('g'), [dlq]);
+      await waitFor('1 DLQ record', () => dead.seen.length >= 1);
+      await waitFor('commit past it', async () => (await committedSum(bus, group, updates)) === 4);
+      await pipeline.stop();
+      await dead.consumer.stop();
+      const records = dead.seen.map((m) => JSON.parse(valueText(m.value)) as DlqRecord);
+      expect(records.map((r) => [r.offset, r.reason])).toEqual([
+        ['1', 'ts: 3600 s ahead of the wall clock (at most 60 s for a live source)'],
+      ]);
+      expect(handler.got.map((g) => g.meta.offset)).toEqual([0, 2, 3]);
+    });
+
     it('commits only after the handler drained and the sinks are durable', async () => {
       const { updates, dlq, group } = await setup(1);
       const handler = fakeHandler();

@@ -33,9 +33,10 @@ describe('synthetic traffic', () => {
 
   it('every envelope is valid, ts increases and motion is physical over 10 simulated minutes', () => {
     const fleet = new SyntheticFleet({ aircraft: 20, bbox: NYC, seed: 3 });
-    let prev = fleet.step(1, 1_000);
+    const t0Ms = Date.UTC(2026, 0, 1); // inside the contract's [2000, 2100)
+    let prev = fleet.step(1, t0Ms + 1_000);
     for (let t = 2; t <= 600; t++) {
-      const cur = fleet.step(1, t * 1000);
+      const cur = fleet.step(1, t0Ms + t * 1000);
       for (let i = 0; i < cur.length; i++) {
         const a = prev[i]!;
         const b = cur[i]!;
