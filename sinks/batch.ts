@@ -1,4 +1,4 @@
-import type { HistoryRow } from '../runtime/contract/index.ts';
+import { type HistoryRow, TS_MAX_MS, TS_MIN_MS } from '../runtime/contract/index.ts';
 
 /** Pure helpers the history sink uses per batch (no I/O, no clock). */
 
@@ -44,4 +44,32 @@ export function closedBeforeMs(
     if (nowMs - lastWriteMs < graceMs) before = Math.min(before, day * DAY_MS);
   }
   return before;
+}
+
+/** The times a history row may have: [fromMs, toMs). */
+export interface HistoryWindow {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * The days the history accepts: within `retentionDays` of today in either direction, and inside
+ * the contract's [2000, 2100). An older row would be dropped at the next retention pass anyway; a
+ * newer one comes from a wrong clock or a replay running far ahead. So whatever the data, at most
+ * 2 x retentionDays + 1 day partitions exist (one message per distinct day used to make one table
+ * each).
+ */
+export function historyWindow(nowMs: number, retentionDays: number): HistoryWindow {
+  const today = Math.floor(nowMs / DAY_MS);
+  return {
+    fromMs: Math.max(TS_MIN_MS, (today - retentionDays) * DAY_MS),
+    toMs: Math.min(TS_MAX_MS, (today + retentionDays + 1) * DAY_MS),
+  };
+}
+
+/** Why a row is outside the window, or null when it is inside. */
+export function outsideWindow(ts: number, w: HistoryWindow): string | null {
+  if (Number.isSafeInteger(ts) && ts >= w.fromMs && ts < w.toMs) return null;
+  const at = Number.isFinite(ts) && Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts);
+  return `ts ${at} outside the history window [${new Date(w.fromMs).toISOString()}, ${new Date(w.toMs).toISOString()}) (retention either side of today)`;
 }

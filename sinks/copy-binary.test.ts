@@ -61,7 +61,7 @@ function expectRow(fields: (Buffer | null)[], r: HistoryRow) {
   expect(g).toHaveLength(25);
   expect([g[0], g.readUInt32LE(1), g.readUInt32LE(5)]).toEqual([1, 0x20000001, 4326]);
   expect([g.readDoubleLE(9), g.readDoubleLE(17)]).toStrictEqual([r.lon, r.lat]);
-  expect(str(col('callsign'))).toBe(r.callsign === null ? null : r.callsign.replaceAll('\0', ''));
+  expect(str(col('callsign'))).toBe(r.callsign);
   for (const k of ['baro_alt_m', 'geo_alt_m', 'speed_ms', 'track_deg', 'vrate_ms', 'smooth_alt_m'] as const) {
     expect(f4(col(k))).toBe(r[k] === null ? null : Math.fround(r[k]));
   }

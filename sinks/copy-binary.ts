@@ -39,8 +39,8 @@ export interface BinaryChunkOptions {
   trailer: boolean;
 }
 
-/** PostgreSQL text cannot hold NUL (the whole batch would fail), so it is dropped. */
-const clean = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s);
+// Text goes as it is: PostgreSQL refuses a NUL in text (22021), and the sink then isolates and
+// dead-letters that row (sinks/isolate.ts) rather than store an altered callsign.
 
 /** rows[start, end) as one chunk of a binary COPY stream. */
 export function encodeHistoryBinary(
@@ -68,7 +68,7 @@ export function encodeHistoryBinary(
       o = buf.writeInt32BE(-1, o);
       return;
     }
-    const n = buf.write(clean(s), o + 4, 'utf8');
+    const n = buf.write(s, o + 4, 'utf8');
     buf.writeInt32BE(n, o);
     o += 4 + n;
   };

@@ -21,8 +21,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
+// retentionDays: most rows here are from 2018-2024, which must be inside the history window.
 const sinkFor = (o: Partial<PostgisSinkOptions> = {}) =>
-  new PostgisSink({ url: db.url, batchRows: 500, flushMs: 20, maintenanceEveryMs: 0, ...o });
+  new PostgisSink({
+    url: db.url,
+    batchRows: 500,
+    flushMs: 20,
+    maintenanceEveryMs: 0,
+    retentionDays: 100_000,
+    ...o,
+  });
 const count = async (table: string, where = 'true', params: unknown[] = []) =>
   Number((await client.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, params)).rows[0].n);
 
@@ -292,7 +300,7 @@ describe('PostgisSink', () => {
         maintenanceEveryMs: 0,
         metrics,
       });
-      sink.write(historyRow());
+      sink.write(historyRow({ ts: Date.now() }));
       await expect(sink.durable()).rejects.toThrow(/flights_current/);
       expect(() => sink.write(historyRow())).toThrow(/flights_current/);
       await expect(sink.close()).rejects.toThrow(/flights_current/);

@@ -64,6 +64,7 @@ describe('PostgisSink across a PostgreSQL restart', () => {
       batchRows: 1_000,
       flushMs: 50,
       maxBufferedRows: 4_000,
+      retentionDays: 100_000, // its rows are from 2024: inside the history window
       retryMinMs: 50,
       retryMaxMs: 500,
       connectTimeoutMs: 2_000,
@@ -96,6 +97,7 @@ describe('PostgisSink across a PostgreSQL restart', () => {
       batchRows: 500,
       flushMs: 20,
       maxBufferedRows: 2_000,
+      retentionDays: 100_000, // its rows are from 2024: inside the history window
       retryMinMs: 50,
       retryMaxMs: 300,
       connectTimeoutMs: 1_000,

@@ -1,14 +1,24 @@
 import type pg from 'pg';
-import type {
-  AnomalyEvent,
-  AnomalySink,
-  HistoryFix,
-  HistoryRow,
-  HistorySink,
+import {
+  type AnomalyEvent,
+  type AnomalySink,
+  type DlqRecord,
+  dlqRecord,
+  type HistoryFix,
+  type HistoryRow,
+  type HistorySink,
 } from '../runtime/contract/index.ts';
 import { createClient, isRetriableError } from '../runtime/db/pool.ts';
 import type { Metrics } from '../runtime/metrics/metrics.ts';
-import { backoffMs, closedBeforeMs, DAY_MS, latestPerAircraft, utcDays } from './batch.ts';
+import {
+  backoffMs,
+  closedBeforeMs,
+  DAY_MS,
+  historyWindow,
+  latestPerAircraft,
+  outsideWindow,
+  utcDays,
+} from './batch.ts';
 import { FixRow } from './fix-row.ts';
 import {
   CREATE_STAGING,
@@ -20,6 +30,7 @@ import {
   upsertAnomalies,
   upsertFlightsCurrent,
 } from './history-writers.ts';
+import { historyRowJson, isDataError, type Refused, writeIsolating } from './isolate.ts';
 
 /**
  * The PostGIS history sink. Rows are buffered and written in batches (batchRows or flushMs,
@@ -27,6 +38,8 @@ import {
  * COPY to staging + ON CONFLICT DO NOTHING), flights_current, anomalies. durable() resolves only
  * after the commit, so the bus commits offsets only for what is stored. A lost connection is
  * retried with backoff, with the same batch, so nothing acknowledged is lost and nothing doubles.
+ * Data never stops it: a row outside the history window, or one PostgreSQL refuses (SQLSTATE class
+ * 22/23), is isolated and dead-lettered with the reason while the rest of its batch is written.
  * write() returns false once maxBufferedRows are buffered (the consumer pauses). Design:
  * docs/storage.md.
  */
@@ -61,6 +74,14 @@ export interface PostgisSinkOptions {
   maintenanceEveryMs?: number;
   retentionDays?: number;
   onError?: (err: unknown, attempt: number) => void;
+  /**
+   * Where refused rows go (flights.dlq): records `{topic: <table>, partition: null, offset: null,
+   * reason, raw: <the row as JSON>}`. A batch is acknowledged only once this resolved (retried with
+   * backoff until it does). Without it refused rows are only counted and reported to onRefused.
+   */
+  deadLetter?: (records: DlqRecord[]) => Promise<void>;
+  /** The refused rows of one batch (to log them). */
+  onRefused?: (records: DlqRecord[]) => void;
   now?: () => number;
   random?: () => number;
 }
@@ -73,7 +94,12 @@ interface Waiter {
 }
 
 interface Batch {
+  /** Rows taken from the queue (written, or refused and dead-lettered). */
+  taken: number;
+  /** The rows to write: those inside the history window. */
   rows: HistoryRow[];
+  /** Rows and events refused (outside the window, or by PostgreSQL), to dead-letter. */
+  refused: DlqRecord[];
   anomalies: AnomalyEvent[];
   /** The newest row per aircraft over this and earlier batches not yet written to flights_current. */
   current: HistoryRow[] | null;
@@ -131,6 +157,8 @@ export class PostgisSink implements HistorySink {
   duplicateBatches = 0;
   /** Attempts that failed and were retried. */
   retries = 0;
+  /** Rows and events refused (outside the history window or by PostgreSQL) and dead-lettered. */
+  refusedRows = 0;
 
   constructor(opts: PostgisSinkOptions) {
     this.opts = opts;
@@ -293,18 +321,23 @@ export class PostgisSink implements HistorySink {
       if (!lane) return; // a finishing batch calls dispatch() again
       const batch = this.takeBatch();
       lane.busy = true;
-      this.writeBatchWithRetry(lane, batch).then(
-        () => {
+      this.writeBatchWithRetry(lane, batch)
+        .then(() => {
           lane.busy = false;
-          batch.committed = true;
-          this.acknowledge();
-          this.dispatch();
-        },
-        (e) => {
-          lane.busy = false;
-          this.fail(e);
-        },
-      );
+          this.dispatch(); // the next batch may use the lane while this one's refused rows are published
+          return this.deadLetterWithRetry(batch);
+        })
+        .then(
+          () => {
+            batch.committed = true;
+            this.acknowledge();
+            this.dispatch();
+          },
+          (e) => {
+            lane.busy = false;
+            this.fail(e);
+          },
+        );
     }
     // Rows left below batchRows and not yet due wait for the timer.
     if (this.queue.length > this.queueHead && !this.due && this.timer === null) this.scheduled();
@@ -315,7 +348,16 @@ export class PostgisSink implements HistorySink {
 
   private takeBatch(): Batch {
     const end = Math.min(this.queue.length, this.queueHead + this.batchRows);
-    const rows = this.queue.slice(this.queueHead, end);
+    const taken = end - this.queueHead;
+    const window = historyWindow(this.now(), this.opts.retentionDays ?? 30);
+    const rows: HistoryRow[] = [];
+    const refused: DlqRecord[] = [];
+    for (let i = this.queueHead; i < end; i++) {
+      const r = this.queue[i]!;
+      const outside = outsideWindow(r.ts, window);
+      if (outside === null) rows.push(r);
+      else refused.push(refusedRecord('flights_history', outside, historyRowJson(r)));
+    }
     this.queueHead = end;
     if (this.queueHead > 65_536 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
@@ -345,9 +387,9 @@ export class PostgisSink implements HistorySink {
       this.lastCurrentMs = nowMs;
       this.lastCurrentBatch = this.batchesTaken;
     }
-    const batch: Batch = { rows, anomalies, current, committed: false };
+    const batch: Batch = { taken, rows, refused, anomalies, current, committed: false };
     this.inFlight.push(batch);
-    this.inFlightRows += rows.length;
+    this.inFlightRows += taken;
     return batch;
   }
 
@@ -358,9 +400,9 @@ export class PostgisSink implements HistorySink {
   private acknowledge(): void {
     while (this.inFlight.length > 0 && this.inFlight[0].committed) {
       const b = this.inFlight.shift()!;
-      this.inFlightRows -= b.rows.length;
+      this.inFlightRows -= b.taken;
       this.anomaliesCommitted += b.anomalies.length;
-      this.rowsAwaitingCurrent += b.rows.length;
+      this.rowsAwaitingCurrent += b.taken;
       if (b.current) {
         this.rowsCommitted += this.rowsAwaitingCurrent;
         this.rowsAwaitingCurrent = 0;
@@ -422,29 +464,70 @@ export class PostgisSink implements HistorySink {
   private async writeBatch(client: pg.Client, table: string, batch: Batch): Promise<void> {
     const writer = HISTORY_WRITERS[this.opts.historyWriter ?? 'copy'];
     let history: number;
+    let refusedRows: Refused<HistoryRow>[] = [];
     try {
       await client.query('BEGIN');
       history = await writer(client, batch.rows, table);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
-      if (!isUniqueViolation(e)) throw e;
+      const duplicate = isUniqueViolation(e);
+      if (!duplicate && !isDataError(e)) throw e;
       // Some of these rows are stored already (a batch re-delivered after a crash, or a commit
-      // whose acknowledgement was lost): merge them instead, skipping what is there.
-      this.duplicateBatches++;
+      // whose acknowledgement was lost), or PostgreSQL refused one of them: merge through staging,
+      // skipping what is there, piece by piece where a piece is refused (sinks/isolate.ts).
+      if (duplicate) this.duplicateBatches++;
       await client.query('BEGIN');
-      history = await copyViaStaging(client, batch.rows);
+      const merged = await writeIsolating(client, batch.rows, (part) => copyViaStaging(client, part));
+      history = merged.written;
+      refusedRows = merged.refused;
     }
     try {
-      const currentUpserted = batch.current ? await upsertFlightsCurrent(client, batch.current) : 0;
-      const anomaliesUpserted = await upsertAnomalies(client, batch.anomalies);
+      // A refused row's flights_current state goes with it.
+      const gone = new Set(refusedRows.map((r) => r.item));
+      const currentRows = batch.current?.filter((r) => !gone.has(r)) ?? [];
+      const current = await writeIsolating(client, currentRows, (part) => upsertFlightsCurrent(client, part));
+      const anomalies = await writeIsolating(client, batch.anomalies, (part) =>
+        upsertAnomalies(client, part),
+      );
       await client.query('COMMIT');
       const m = this.opts.metrics;
       m?.sinkRows.inc({ table: 'flights_history' }, history);
-      m?.sinkRows.inc({ table: 'flights_current' }, currentUpserted);
-      m?.sinkRows.inc({ table: 'anomalies' }, anomaliesUpserted);
+      m?.sinkRows.inc({ table: 'flights_current' }, current.written);
+      m?.sinkRows.inc({ table: 'anomalies' }, anomalies.written);
+      for (const r of refusedRows)
+        batch.refused.push(refusedRecord('flights_history', r.reason, historyRowJson(r.item)));
+      for (const r of current.refused)
+        batch.refused.push(refusedRecord('flights_current', r.reason, historyRowJson(r.item)));
+      for (const r of anomalies.refused)
+        batch.refused.push(refusedRecord('anomalies', r.reason, JSON.stringify(r.item)));
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
+    }
+  }
+
+  /**
+   * Dead-letters the batch's refused rows (counted by table) before it is acknowledged; a failed
+   * publish is retried with backoff, so a refused row is never acknowledged without its record.
+   */
+  private async deadLetterWithRetry(batch: Batch): Promise<void> {
+    if (batch.refused.length === 0) return;
+    const records = batch.refused;
+    for (const r of records) this.opts.metrics?.sinkRefused.inc({ table: r.topic });
+    this.opts.onRefused?.(records);
+    this.refusedRows += records.length;
+    const deadLetter = this.opts.deadLetter;
+    if (!deadLetter) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await deadLetter(records);
+        return;
+      } catch (e) {
+        this.opts.onError?.(e, attempt);
+        if (this.closing) throw e;
+        const waitMs = backoffMs(attempt, this.random(), this.opts.retryMinMs, this.opts.retryMaxMs);
+        await new Promise((r) => setTimeout(r, waitMs));
+      }
     }
   }
 
@@ -499,3 +582,6 @@ export class PostgisSink implements HistorySink {
     if (c) await Promise.race([c.end().catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
   }
 }
+
+const refusedRecord = (table: string, reason: string, raw: string): DlqRecord =>
+  dlqRecord(table, null, null, `${table}: ${reason}`, raw);

@@ -29,7 +29,14 @@ afterAll(async () => {
 const T0 = Date.UTC(2024, 10, 27, 12, 0, 0);
 
 async function writeRows(rows: Parameters<PostgisSink['write']>[0][]) {
-  const sink = new PostgisSink({ url: db.url, batchRows: 1_000, flushMs: 20, maintenanceEveryMs: 0 });
+  // retentionDays: the rows are from 2024 and must be inside the sink's history window.
+  const sink = new PostgisSink({
+    url: db.url,
+    batchRows: 1_000,
+    flushMs: 20,
+    maintenanceEveryMs: 0,
+    retentionDays: 100_000,
+  });
   for (const r of rows) sink.write(r);
   await sink.close();
 }
@@ -198,6 +205,23 @@ describe('partitions', () => {
       'flights_history_p20200229',
     ]);
     expect(await names()).toEqual([...before, 'flights_history_p20200301'].sort());
+  });
+
+  it('refuses days outside [2000-01-01, 2100-01-01) (22008) and creates nothing for them', async () => {
+    const count = async () =>
+      Number((await client.query('SELECT count(*) AS n FROM history_partitions()')).rows[0].n);
+    const before = await count();
+    for (const [from, to] of [
+      ['1999-12-31 12:00Z', '1999-12-31 12:00Z'],
+      ['2100-01-01 00:00Z', '2100-01-01 00:00Z'],
+      ['10000-01-01 00:00Z', '10000-01-01 00:00Z'],
+      ['2099-12-31 00:00Z', '2100-01-02 00:00Z'],
+    ]) {
+      await expect(
+        client.query('SELECT ensure_history_partitions($1::timestamptz, $2::timestamptz)', [from, to]),
+      ).rejects.toMatchObject({ code: '22008' });
+    }
+    expect(await count()).toBe(before);
   });
 
   it('indexes closed days with GiST once, never the days still being written', async () => {

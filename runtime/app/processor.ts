@@ -7,6 +7,7 @@ import type { AnomalySink, HistorySink, TrackBoardPort } from '../contract/ports
 import { nullHistorySink } from '../contract/ports.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { publishDeadLetters } from '../pipeline/dead-letters.ts';
 import { type IngestPipeline, startIngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { BusAnomalySink, fanoutAnomalySink } from './bus-anomaly-sink.ts';
 import type { ShutdownStep } from './shutdown.ts';
@@ -47,6 +48,18 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
         metrics,
         onError: (err, attempt) =>
           log.warn({ err: String(err), attempt }, 'history sink write failed; retrying'),
+        // Rows outside the history window or refused by PostgreSQL go to flights.dlq; the rest is stored.
+        deadLetter: (records) =>
+          publishDeadLetters(
+            bus,
+            config.TOPIC_DLQ,
+            records.map((r) => JSON.stringify(r)),
+          ),
+        onRefused: (records) =>
+          log.warn(
+            { refused: records.length, table: records[0]?.topic, reason: records[0]?.reason },
+            'history sink refused rows; dead-lettered, the rest of the batch stored',
+          ),
       })
     : null;
   log.info(

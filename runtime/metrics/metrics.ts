@@ -70,6 +70,12 @@ export function createMetrics(options: MetricsOptions = {}) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    sinkRefused: new Counter({
+      name: `${p}sink_refused_total`,
+      help: 'Rows and events the history sink dead-lettered (outside the history window, or refused by PostgreSQL), by table',
+      labelNames: ['table'] as const,
+      registers,
+    }),
     sinkErrors: new Counter({
       name: `${p}sink_errors_total`,
       help: 'History sink write failures (retried)',

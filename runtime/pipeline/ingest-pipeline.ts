@@ -6,6 +6,7 @@ import type { FlightEnvelope } from '../contract/envelope.ts';
 import { parseEnvelope } from '../contract/validate.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { publishDeadLetters } from './dead-letters.ts';
 
 /**
  * How often bus_lag is refreshed from the partitions' high watermarks. Batches update it too, but
@@ -77,9 +78,6 @@ export interface IngestPipeline {
   stop(): Promise<void>;
   stats(): { valid: number; invalid: number; skippedRedelivered: number; replayed: number; paused: boolean };
 }
-
-/** Most bytes of DLQ records per publish: well under Kafka's default max.message.bytes (1 MB). */
-const DLQ_PUBLISH_MAX_BYTES = 512 * 1024;
 
 interface PartitionState {
   /** Next offset not yet dispatched: earlier ones redelivered (kafkajs after a rebalance) are skipped. */
@@ -157,37 +155,10 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
       { topic, partition: String(partition) },
       Math.max(0, batch.highWatermark - (last + 1)),
     );
-    const dlq = dead.length > 0 ? publishDead(dead) : null;
+    const dlq = dead.length > 0 ? publishDeadLetters(bus, topics.dlq, dead) : null;
     const offsets: PartitionOffset[] = [{ topic, partition, offset: last + 1 }];
     if (options.saturated?.() && !paused) pauseUntilDrained(consumer);
     await commitQueue(consumer).push(offsets, barrier(dlq));
-  }
-
-  /**
-   * Kafka refuses a record batch over max.message.bytes (1 MB by default) and one publish is one
-   * batch per partition, so DLQ records (raw cut to 64 KiB chars, up to ~400 KB as JSON) go out in
-   * slices under DLQ_PUBLISH_MAX_BYTES, in order.
-   */
-  async function publishDead(dead: string[]): Promise<void> {
-    let slice: string[] = [];
-    let bytes = 0;
-    for (const value of dead) {
-      const size = Buffer.byteLength(value);
-      if (slice.length > 0 && bytes + size > DLQ_PUBLISH_MAX_BYTES) {
-        await bus.publish(
-          topics.dlq,
-          slice.map((v) => ({ key: null, value: v })),
-        );
-        slice = [];
-        bytes = 0;
-      }
-      slice.push(value);
-      bytes += size;
-    }
-    await bus.publish(
-      topics.dlq,
-      slice.map((v) => ({ key: null, value: v })),
-    );
   }
 
   function pauseUntilDrained(consumer: BusConsumer) {
