@@ -81,7 +81,9 @@ describe('PostgisSink and poison rows', () => {
 
     expect(await count('SELECT count(*) AS n FROM flights_history')).toBe(good.length);
     expect(await count('SELECT count(DISTINCT (icao24, ts)) AS n FROM flights_history')).toBe(good.length);
-    expect(await count("SELECT count(*) AS n FROM flights_history WHERE icao24 LIKE 'dead%' OR icao24 LIKE 'd0%'")).toBe(0);
+    expect(
+      await count("SELECT count(*) AS n FROM flights_history WHERE icao24 LIKE 'dead%' OR icao24 LIKE 'd0%'"),
+    ).toBe(0);
     expect(await count('SELECT count(*) AS n FROM flights_current')).toBe(200);
     expect(await count("SELECT count(*) AS n FROM anomalies WHERE icao24 = 'a00001'")).toBe(1);
     expect(await count("SELECT count(*) AS n FROM anomalies WHERE icao24 = 'dead04'")).toBe(0);
@@ -90,8 +92,12 @@ describe('PostgisSink and poison rows', () => {
     expect(dead).toHaveLength(poison.length + 1);
     expect(byIcao.get('dead01')).toMatchObject({ topic: 'flights_history', partition: null, offset: null });
     expect(byIcao.get('dead01')!.reason).toMatch(/^flights_history: 22021 invalid byte sequence .*0x00/);
-    expect(byIcao.get('dead02')!.reason).toMatch(/^flights_history: ts 100000000000000000000 outside the history window/);
-    expect(byIcao.get('dead03')!.reason).toMatch(/^flights_history: ts \+010000-01-01T00:00:00\.000Z outside/);
+    expect(byIcao.get('dead02')!.reason).toMatch(
+      /^flights_history: ts 100000000000000000000 outside the history window/,
+    );
+    expect(byIcao.get('dead03')!.reason).toMatch(
+      /^flights_history: ts \+010000-01-01T00:00:00\.000Z outside/,
+    );
     expect(byIcao.get('dead04')).toMatchObject({ topic: 'anomalies' });
     expect(byIcao.get('dead04')!.reason).toMatch(/^anomalies: 22P05 /);
     for (let k = 0; k < 300; k++) {

@@ -12,6 +12,7 @@ const CONTRACT_NAMES = [
   'sink_rows_total',
   'sink_batch_rows',
   'sink_flush_seconds',
+  'sink_refused_total',
   'sink_errors_total',
   'bus_lag',
   'ws_clients',

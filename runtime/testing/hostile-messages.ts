@@ -58,6 +58,22 @@ const MUTATORS: readonly Mutator[] = [
   (rnd) => `{"__proto__":{"polluted":true},"v":1,"icao24":"${hex(rnd, 6)}","lat":"x"}`,
   () => `${'['.repeat(5000)}${']'.repeat(5000)}`,
   (rnd) => JSON.stringify({ ...VALID, icao24: hex(rnd, 6), lat: undefined }),
+  // Well-formed but poison for storage or display (issue 16): out-of-range times, NUL, bidi
+  // overrides, zero-width characters, lone surrogates.
+  (rnd) =>
+    JSON.stringify({
+      ...VALID,
+      icao24: hex(rnd, 6),
+      ts: pick(rnd, [1e20, Date.UTC(10_000, 0, 1), 253_402_300_800_000, Date.UTC(1970, 0, 2)]),
+    }),
+  (rnd) => JSON.stringify({ ...VALID, icao24: hex(rnd, 6), last_contact: pick(rnd, [1e20, 0]) }),
+  (rnd) =>
+    JSON.stringify({
+      ...VALID,
+      icao24: hex(rnd, 6),
+      callsign: pick(rnd, ['DAL\u0000123', '\u202eDAL', 'DA\u200bL1', 'DAL\ud800', 'DAL\u0007']),
+    }),
+  (rnd) => JSON.stringify({ ...VALID, icao24: hex(rnd, 6), origin_country: 'Land\u0000\u2066' }),
 ];
 
 export function hostileMessages(count: number, seed = 7): Array<string | Uint8Array> {
