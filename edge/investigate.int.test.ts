@@ -78,7 +78,7 @@ describe('event cards and playback over PostGIS', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('edge_investigate');
-    const sink = new PostgisSink({ url: db.url, maintenanceEveryMs: 0 });
+    const sink = new PostgisSink({ url: db.url, maintenanceEveryMs: 0, retentionDays: 100_000 }); // T0 inside the history window whatever today is
     for (const r of rows()) if (!sink.write(r)) await sink.drained();
     sink.writeAnomaly(lostEvent);
     await sink.durable();

@@ -83,6 +83,24 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       return { updates, dlq, group: uniqueName('pg') };
     };
 
+    /** Waits for `records` DLQ records and the commit of `committed` offsets, stops, returns the records. */
+    const stopAfterDeadLetters = async (
+      pipeline: { stop(): Promise<void> },
+      t: { updates: string; dlq: string; group: string },
+      records: number,
+      committed: number,
+    ) => {
+      const dead = await recordingConsumer(bus, uniqueName('g'), [t.dlq]);
+      await waitFor(`${records} DLQ records`, () => dead.seen.length >= records);
+      await waitFor(
+        'commit past the poison',
+        async () => (await committedSum(bus, t.group, t.updates)) === committed,
+      );
+      await pipeline.stop();
+      await dead.consumer.stop();
+      return dead.seen.map((m) => JSON.parse(valueText(m.value)) as DlqRecord);
+    };
+
     it('dead-letters a poison message with its reason and the stream goes on', async () => {
       const { updates, dlq, group } = await setup(1);
       const metrics = createMetrics();
@@ -102,12 +120,7 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
         ...envelopes(3, 1),
       ]);
       await waitFor('4 dispatched', () => handler.got.length >= 4);
-      const dead = await recordingConsumer(bus, uniqueName('g'), [dlq]);
-      await waitFor('2 DLQ records', () => dead.seen.length >= 2);
-      await waitFor('commit past the poison', async () => (await committedSum(bus, group, updates)) === 6);
-      await pipeline.stop();
-      await dead.consumer.stop();
-      const records = dead.seen.map((m) => JSON.parse(valueText(m.value)) as DlqRecord);
+      const records = await stopAfterDeadLetters(pipeline, { updates, dlq, group }, 2, 6);
       expect(records.map((r) => [r.topic, r.partition, r.offset])).toEqual([
         [updates, 0, '1'],
         [updates, 0, '2'],
@@ -140,12 +153,7 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
         envelopes(1, 1)[0]!,
       ]);
       await waitFor('3 dispatched', () => handler.got.length >= 3);
-      const dead = await recordingConsumer(bus, uniqueName('g'), [dlq]);
-      await waitFor('1 DLQ record', () => dead.seen.length >= 1);
-      await waitFor('commit past it', async () => (await committedSum(bus, group, updates)) === 4);
-      await pipeline.stop();
-      await dead.consumer.stop();
-      const records = dead.seen.map((m) => JSON.parse(valueText(m.value)) as DlqRecord);
+      const records = await stopAfterDeadLetters(pipeline, { updates, dlq, group }, 1, 4);
       expect(records.map((r) => [r.offset, r.reason])).toEqual([
         ['1', 'ts: 3600 s ahead of the wall clock (at most 60 s for a live source)'],
       ]);
