@@ -24,6 +24,7 @@ export interface App {
  */
 export async function bootstrap(
   command: string,
+  /** replayFile: the command runs the SOURCE, and with SOURCE=replay the file must exist. */
   needs: { replayFile?: boolean; kafka?: boolean } = {},
 ): Promise<App | number> {
   loadDotEnv();
@@ -37,7 +38,7 @@ export async function bootstrap(
     );
     return EXIT.CONFIG;
   }
-  if (needs.replayFile && !existsSync(config.REPLAY_FILE)) {
+  if (needs.replayFile && config.SOURCE === 'replay' && !existsSync(config.REPLAY_FILE)) {
     log.error({ file: config.REPLAY_FILE }, 'REPLAY_FILE not found');
     return EXIT.NOINPUT;
   }

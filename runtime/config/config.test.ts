@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultConfig, loadConfig } from './config.ts';
+import { ConfigError, defaultConfig, loadConfig, parseHostPort } from './config.ts';
 import { VARS } from './definitions.ts';
 import { renderEnvExample } from './env-example.ts';
 import { withConfigTable } from './write-docs.ts';
@@ -46,8 +46,31 @@ describe('configuration', () => {
       /DATABASE_URL="mysql:\/\/x": expected a postgres: or postgresql: URL or empty/,
     ],
     ['KAFKA_BROKERS', 'localhost', /KAFKA_BROKERS="localhost": expected empty or host:port/],
+    ['SOURCE', 'dump1090', /SOURCE="dump1090": expected one of replay, opensky, synthetic, sbs, readsb/],
+    ['SBS_ADDRESS', 'receiver', /SBS_ADDRESS="receiver": expected host:port/],
+    ['SBS_ADDRESS', 'receiver:70000', /SBS_ADDRESS="receiver:70000"/],
+    ['SBS_TIME_ZONE', 'Mars/Olympus', /SBS_TIME_ZONE="Mars\/Olympus": expected UTC, local/],
+    ['READSB_URL', 'receiver/data/aircraft.json', /READSB_URL=.*: expected a http: or https: URL/],
+    ['READSB_POLL_MS', '10', /READSB_POLL_MS="10": expected an integer from 200/],
   ])('rejects %s=%s with the name and what it takes', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('a receiver source needs its address, named in the error', () => {
+    expect(() => loadConfig({ SOURCE: 'sbs' })).toThrow(/SBS_ADDRESS is empty: SOURCE=sbs needs/);
+    expect(() => loadConfig({ SOURCE: 'readsb' })).toThrow(/READSB_URL is empty: SOURCE=readsb needs/);
+    const c = loadConfig({
+      SOURCE: 'sbs',
+      SBS_ADDRESS: 'raspberrypi.local:30003',
+      SBS_TIME_ZONE: 'Europe/Paris',
+    });
+    expect([c.SOURCE, c.SBS_ADDRESS, c.SBS_TIME_ZONE]).toEqual([
+      'sbs',
+      'raspberrypi.local:30003',
+      'Europe/Paris',
+    ]);
+    expect(parseHostPort('[::1]:30003')).toEqual({ host: '::1', port: 30003 });
+    expect(parseHostPort('127.0.0.1:0')).toBeNull();
   });
 
   it('reports every problem at once', () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isSbsTimeZone } from '../producer/sbs/clock.ts';
 import { VARS, type VarDef, type VarName } from './definitions.ts';
 
 /** A configuration error names the variable, the value and what it takes. */
@@ -26,6 +27,10 @@ function describe(def: VarDef): string {
       return `a ${t.protocols.join(' or ')} URL${t.optional ? ' or empty' : ''}`;
     case 'brokers':
       return 'empty or host:port[,host:port...]';
+    case 'hostport':
+      return 'host:port (port 1-65535)';
+    case 'timezone':
+      return 'UTC, local, an offset like +02:00, or an IANA zone like Europe/Paris';
     default:
       return 'a string';
   }
@@ -76,6 +81,12 @@ function parseValue(def: VarDef, raw: string): Parsed | undefined {
       const list = s.split(',').map((x) => x.trim());
       return list.every((b) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(b)) ? list : undefined;
     }
+    case 'hostport': {
+      if (s === '' && t.optional) return '';
+      return parseHostPort(s) === null ? undefined : s;
+    }
+    case 'timezone':
+      return isSbsTimeZone(s) ? s : undefined;
   }
 }
 
@@ -104,8 +115,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (value === undefined) problems.push(`${def.name}=${JSON.stringify(raw)}: expected ${describe(def)}`);
     else out[def.name] = value;
   }
+  // A receiver source without its address cannot start: name the variable that is missing.
+  if (out.SOURCE === 'sbs' && out.SBS_ADDRESS === '')
+    problems.push(
+      'SBS_ADDRESS is empty: SOURCE=sbs needs the receiver as host:port (e.g. 192.168.1.20:30003)',
+    );
+  if (out.SOURCE === 'readsb' && out.READSB_URL === '')
+    problems.push('READSB_URL is empty: SOURCE=readsb needs the URL of aircraft.json');
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
+}
+
+/** `host:port`, `[v6]:port`: the parts, or null when it is not one (port 1-65535). */
+export function parseHostPort(s: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(s.trim());
+  if (m === null) return null;
+  const port = Number(m[3]);
+  return port >= 1 && port <= 65535 ? { host: (m[1] ?? m[2]) as string, port } : null;
 }
 
 /** Loads `.env` from the working directory into process.env (never overriding what is set). */

@@ -11,7 +11,9 @@ export type VarKind =
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'bbox' }
   | { kind: 'url'; protocols: readonly string[]; optional: true }
-  | { kind: 'brokers' };
+  | { kind: 'brokers' }
+  | { kind: 'hostport'; optional: true }
+  | { kind: 'timezone' };
 
 export interface VarDef {
   name: string;
@@ -127,6 +129,36 @@ export const VARS = [
     default: 'true',
     type: { kind: 'bool' },
     help: 'Start the replay again at the end of the file',
+  },
+  {
+    name: 'SOURCE',
+    default: 'replay',
+    type: { kind: 'enum', values: ['replay', 'opensky', 'synthetic', 'sbs', 'readsb'] },
+    help: 'What `run` (npm start) ingests: the REPLAY_FILE, live OpenSky, synthetic traffic, an SBS-1 receiver (SBS_ADDRESS) or a readsb aircraft.json (READSB_URL)',
+  },
+  {
+    name: 'SBS_ADDRESS',
+    default: '',
+    type: { kind: 'hostport', optional: true },
+    help: "host:port of a receiver's SBS-1 BaseStation output (dump1090/readsb port 30003); needed when SOURCE=sbs",
+  },
+  {
+    name: 'SBS_TIME_ZONE',
+    default: 'UTC',
+    type: { kind: 'timezone' },
+    help: 'Zone of the SBS date/time fields (the receiver writes its local time): UTC, local, +02:00 or an IANA name',
+  },
+  {
+    name: 'READSB_URL',
+    default: '',
+    type: { kind: 'url', protocols: ['http:', 'https:'], optional: true },
+    help: 'URL of a readsb/dump1090-fa/tar1090 aircraft.json; needed when SOURCE=readsb',
+  },
+  {
+    name: 'READSB_POLL_MS',
+    default: '1000',
+    type: int(200, 60_000),
+    help: 'aircraft.json polling interval',
   },
   {
     name: 'OPENSKY_CLIENT_ID',

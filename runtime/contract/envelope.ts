@@ -35,7 +35,14 @@ export const FlightEnvelopeSchema = Type.Object(
     pos_source: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
     category: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 20 }), Type.Null()])),
     source: Type.Optional(
-      Type.Union([Type.Literal('opensky'), Type.Literal('replay'), Type.Literal('synthetic')]),
+      Type.Union([
+        Type.Literal('opensky'),
+        Type.Literal('replay'),
+        Type.Literal('synthetic'),
+        // A receiver of one's own: its SBS-1 (BaseStation) stream, or readsb's aircraft.json.
+        Type.Literal('sbs'),
+        Type.Literal('readsb'),
+      ]),
     ),
     ingest_ts: Type.Optional(Type.Integer(TS_RANGE)),
   },

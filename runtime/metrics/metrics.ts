@@ -98,6 +98,24 @@ export function createMetrics(options: MetricsOptions = {}) {
       help: 'Frames not sent to a client over its backpressure limit',
       registers,
     }),
+    sourceMessages: new Counter({
+      name: `${p}source_messages_total`,
+      help: 'Receiver input by source (sbs, readsb) and result: position (published), merged, not_newer, unchanged, no_position, ignored, malformed, invalid',
+      labelNames: ['source', 'result'] as const,
+      registers,
+    }),
+    sourceErrors: new Counter({
+      name: `${p}source_errors_total`,
+      help: 'Receiver connection and poll failures by source and reason (connect, disconnected, idle, timeout, http, json, network); each is retried',
+      labelNames: ['source', 'reason'] as const,
+      registers,
+    }),
+    sourceConnected: new Gauge({
+      name: `${p}source_connected`,
+      help: '1 while the receiver answers (SBS socket open, last aircraft.json poll good), else 0',
+      labelNames: ['source'] as const,
+      registers,
+    }),
     edgeTickSeconds: new Histogram({
       name: `${p}edge_tick_seconds`,
       help: 'Time to compute and publish one edge tick',

@@ -3,20 +3,22 @@ import { bootstrap } from '../../app/bootstrap.ts';
 import { startConfiguredEdge } from '../../app/edge-wiring.ts';
 import { startProcessor } from '../../app/processor.ts';
 import { createEnvelopePublisher } from '../../producer/publisher.ts';
-import { replayFile } from '../../producer/replay.ts';
+import { runSource, type SourceKind } from '../../producer/sources.ts';
 import { parseFlags } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 
 export const summary =
-  'everything in one process: replay, actors, sinks and the edge (embedded bus by default)';
+  'everything in one process: the source, actors, sinks and the edge (embedded bus by default)';
 
 export const usage = `Usage: skysentinel run [--no-replay]
 
-Runs the whole product in one process: the replay of REPLAY_FILE at REPLAY_SPEED (looping when
-REPLAY_LOOP), the actors, the history sink when DATABASE_URL is set, and the edge with the globe
-on http://HTTP_HOST:HTTP_PORT. The bus is in-process unless KAFKA_BROKERS is set.
+Runs the whole product in one process: the source SOURCE names (by default the replay of
+REPLAY_FILE at REPLAY_SPEED, looping when REPLAY_LOOP; opensky; synthetic; sbs reads a receiver's
+SBS-1 stream at SBS_ADDRESS; readsb polls READSB_URL), the actors, the history sink when
+DATABASE_URL is set, and the edge with the globe on http://HTTP_HOST:HTTP_PORT. The bus is
+in-process unless KAFKA_BROKERS is set.
 
-  --no-replay   do not replay; consume what others publish (useful with KAFKA_BROKERS)
+  --no-replay   run no source; consume what others publish (useful with KAFKA_BROKERS)
 
 Stops cleanly on SIGTERM/SIGINT (drains actors, flushes the sink, commits, closes sockets).
 Exit codes: 0 stopped cleanly, 1 failed at run time, 64 bad flags, 66 replay file missing,
@@ -46,27 +48,23 @@ export async function run(args: string[]): Promise<number> {
   });
 
   const abort = new AbortController();
-  let replay: Promise<unknown> = Promise.resolve();
+  let source: Promise<unknown> = Promise.resolve();
   if (!flags['no-replay']) {
+    const kind = config.SOURCE as SourceKind;
     const publisher = createEnvelopePublisher({
       bus,
       topics: { state: config.TOPIC_STATE, updates: config.TOPIC_UPDATES },
       log: (message, published) => log.info({ published }, message),
     });
-    log.info(
-      { file: config.REPLAY_FILE, speed: config.REPLAY_SPEED, loop: config.REPLAY_LOOP },
-      'replaying the fixture',
-    );
-    replay = replayFile({
-      file: config.REPLAY_FILE,
-      speed: config.REPLAY_SPEED,
-      loop: config.REPLAY_LOOP,
+    source = runSource(kind, {
+      config,
       publisher,
+      metrics,
+      log: log.child({ component: 'producer', source: kind }),
       signal: abort.signal,
-      onInvalid: (lineNo, reason) => log.warn({ lineNo, reason }, 'replay: invalid line skipped'),
     }).then(
-      (r) => log.info(r, 'replay finished'),
-      (err) => log.error({ err: String(err) }, 'replay failed'),
+      (r) => log.info(r, `${kind} source stopped`),
+      (err) => log.error({ err: String(err) }, `${kind} source failed`),
     );
   }
   log.info(
@@ -76,10 +74,10 @@ export async function run(args: string[]): Promise<number> {
 
   return shutdown([
     {
-      name: 'stop the replay',
+      name: 'stop the source',
       run: async () => {
         abort.abort();
-        await replay;
+        await source;
       },
     },
     ...processor.shutdownSteps(),
