@@ -53,6 +53,17 @@ function sbsTick(startMs: number, tMs: number, i: number): string[] {
   return lines;
 }
 
+const threeAircraft = (base: string): Promise<Flights> =>
+  waitFor(
+    'the three aircraft on /flights',
+    async () => {
+      const f = await getJson<Flights>(`${base}/flights`);
+      return f.count === 3 ? f : undefined;
+    },
+    90_000,
+    250,
+  );
+
 describe('your own receiver drives the whole pipeline (skysentinel run)', () => {
   const stops: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
@@ -97,15 +108,7 @@ describe('your own receiver drives the whole pipeline (skysentinel run)', () => 
       throw new Error(`${e}\n${app.output().slice(-4000)}`);
     };
 
-    const flights = await waitFor(
-      'the three aircraft on /flights',
-      async () => {
-        const f = await getJson<Flights>(`${base}/flights`);
-        return f.count === 3 ? f : undefined;
-      },
-      90_000,
-      250,
-    ).catch(fail);
+    const flights = await threeAircraft(base).catch(fail);
     expect(flights.flights.map((f) => [f.icao24, f.callsign]).sort()).toEqual(
       AIRCRAFT.map((a) => [a.icao24, a.callsign]),
     );
@@ -213,15 +216,7 @@ describe('your own receiver drives the whole pipeline (skysentinel run)', () => 
     const fail = (e: unknown) => {
       throw new Error(`${e} (answers: ${answers})\n${app.output().slice(-4000)}`);
     };
-    const flights = await waitFor(
-      'the three aircraft on /flights',
-      async () => {
-        const f = await getJson<Flights>(`${base}/flights`);
-        return f.count === 3 ? f : undefined;
-      },
-      90_000,
-      250,
-    ).catch(fail);
+    const flights = await threeAircraft(base).catch(fail);
     expect(flights.flights.map((f) => f.icao24).sort()).toEqual(AIRCRAFT.map((a) => a.icao24));
     const anomalies = await waitFor(
       'emergency_squawk on /anomalies',

@@ -20,6 +20,9 @@ describe('start-up with bad configuration', () => {
     ['process', 'KAFKA_BROKERS', 'kafka-without-port', 'empty or host:port'],
     ['produce', 'OPENSKY_BBOX', '10,20,5,30', 'w,s,e,n in degrees'],
     ['edge', 'STALE_AFTER_S', '0', 'an integer from 5 to 3600'],
+    ['run', 'SBS_ADDRESS', 'my-receiver', 'host:port'],
+    ['run', 'SBS_TIME_ZONE', 'GMT+25', 'UTC, local, an offset like +02:00'],
+    ['run', 'READSB_URL', 'my-receiver/data/aircraft.json', 'a http: or https: URL'],
   ])('%s with %s=%s exits 78 naming the variable', async (command, name, value, takes) => {
     process.env[name] = value;
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -29,5 +32,27 @@ describe('start-up with bad configuration', () => {
     expect(code, text).toBe(78);
     expect(text).toContain(`${name}=${JSON.stringify(value)}`);
     expect(text).toContain(takes);
+  });
+
+  it.each([
+    ['sbs', 'SBS_ADDRESS is empty: SOURCE=sbs needs the receiver as host:port'],
+    ['readsb', 'READSB_URL is empty: SOURCE=readsb needs the URL of aircraft.json'],
+  ])('run with SOURCE=%s and no address exits 78 naming the variable', async (source, message) => {
+    process.env.SOURCE = source;
+    delete process.env.SBS_ADDRESS;
+    delete process.env.READSB_URL;
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const code = await main(['run']);
+    const text = err.mock.calls.flat().join('\n');
+    expect(code, text).toBe(78);
+    expect(text).toContain(message);
+  });
+
+  it('produce --mode sbs with an address that is not host:port is a usage error (64)', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await main(['produce', '--mode', 'sbs', '--sbs', 'my-receiver'])).toBe(64);
+    expect(err.mock.calls.flat().join('\n')).toContain("--sbs takes host:port, got 'my-receiver'");
   });
 });

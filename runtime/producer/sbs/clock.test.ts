@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSbsTimeZone, sbsClock } from './clock.ts';
+import { isSbsTimeZone, sbsClock, wallClockFormat } from './clock.ts';
 
 describe('sbsClock', () => {
   it('reads wall time as UTC, a fixed offset or an IANA zone (DST included)', () => {
@@ -16,16 +16,7 @@ describe('sbsClock', () => {
   it('an IANA zone agrees with Intl at every instant outside a DST gap (property)', () => {
     const zone = 'America/New_York';
     const clock = sbsClock(zone);
-    const fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    const fmt = wallClockFormat(zone);
     fc.assert(
       fc.property(fc.integer({ min: 1_600_000_000, max: 1_900_000_000 }), (s) => {
         const p = Object.fromEntries(fmt.formatToParts(s * 1000).map((x) => [x.type, Number(x.value)]));

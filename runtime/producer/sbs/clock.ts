@@ -40,14 +40,9 @@ export function isSbsTimeZone(zone: string): boolean {
   }
 }
 
-/**
- * Local wall time in an IANA zone to epoch ms: the zone's offset at that instant, found with Intl
- * and cached per wall-clock hour (offsets change on the hour or half-hour at most: the cache is
- * keyed by the local hour and checked again across a change). In the repeated hour of a DST
- * change, the first (summer) reading is taken.
- */
-function ianaClock(zone: string): SbsClock {
-  const fmt = new Intl.DateTimeFormat('en-US', {
+/** Intl's wall-clock parts (year..second, 24 h) in `zone`. */
+export const wallClockFormat = (zone: string): Intl.DateTimeFormat =>
+  new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -57,6 +52,15 @@ function ianaClock(zone: string): SbsClock {
     minute: 'numeric',
     second: 'numeric',
   });
+
+/**
+ * Local wall time in an IANA zone to epoch ms: the zone's offset at that instant, found with Intl
+ * and cached per wall-clock hour (offsets change on the hour or half-hour at most: the cache is
+ * keyed by the local hour and checked again across a change). In the repeated hour of a DST
+ * change, the first (summer) reading is taken.
+ */
+function ianaClock(zone: string): SbsClock {
+  const fmt = wallClockFormat(zone);
   const offsetAt = (epochMs: number): number => {
     const p: Record<string, number> = {};
     for (const part of fmt.formatToParts(epochMs))

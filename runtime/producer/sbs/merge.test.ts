@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isFlightEnvelope } from '../../contract/validate.ts';
 import { M_PER_FT, MS_PER_FPM, MS_PER_KT } from '../units.ts';
 import { SbsMerger } from './merge.ts';
+import { sbsMessageArb } from './message-arb.ts';
 import type { SbsMessage } from './parse.ts';
 
 const T0 = Date.UTC(2024, 6, 6, 6, 43, 9);
@@ -117,28 +118,16 @@ describe('SbsMerger', () => {
   });
 
   it('for any message order: every envelope is valid and ts strictly increases per aircraft (property)', () => {
-    const msgArb = fc.record({
-      type: fc.integer({ min: 1, max: 8 }) as fc.Arbitrary<SbsMessage['type']>,
+    const msgArb = sbsMessageArb({
       icao24: fc.constantFrom('4ca2d6', 'abcdef', '000001'),
       tsMs: fc.integer({ min: T0, max: T0 + 120_000 }),
-      callsign: fc.option(fc.stringMatching(/^[A-Z0-9]{1,8}$/), { nil: null }),
-      altFt: fc.option(fc.integer({ min: -1000, max: 60_000 }), { nil: null }),
-      groundSpeedKt: fc.option(fc.integer({ min: 0, max: 700 }), { nil: null }),
-      trackDeg: fc.option(fc.double({ min: 0, max: 360, noNaN: true }), { nil: null }),
-      lat: fc.option(fc.double({ min: -90, max: 90, noNaN: true }), { nil: null }),
-      lon: fc.option(fc.double({ min: -180, max: 180, noNaN: true }), { nil: null }),
-      vrateFtMin: fc.option(fc.integer({ min: -8000, max: 8000 }), { nil: null }),
-      squawk: fc.option(fc.stringMatching(/^[0-7]{4}$/), { nil: null }),
-      emergency: fc.option(fc.boolean(), { nil: null }),
-      spi: fc.option(fc.boolean(), { nil: null }),
-      onGround: fc.option(fc.boolean(), { nil: null }),
     });
     fc.assert(
       fc.property(fc.array(msgArb, { maxLength: 80 }), (msgs) => {
         const m = new SbsMerger();
         const last = new Map<string, number>();
         for (const x of msgs) {
-          const r = m.apply({ ...x, lon: x.lat === null ? null : x.lon, lat: x.lon === null ? null : x.lat });
+          const r = m.apply(x);
           if (r.kind !== 'position') continue;
           expect(isFlightEnvelope(r.envelope)).toBe(true);
           expect(r.envelope.ts).toBeGreaterThan(last.get(r.envelope.icao24) ?? Number.NEGATIVE_INFINITY);
