@@ -19,6 +19,10 @@ const CONTRACT_NAMES = [
   'ws_bytes_sent_total',
   'ws_frames_skipped_total',
   'edge_tick_seconds',
+  // Receiver sources (sbs, readsb), added with them.
+  'source_messages_total',
+  'source_errors_total',
+  'source_connected',
 ].map((n) => `skysentinel_${n}`);
 
 describe('metrics', () => {
