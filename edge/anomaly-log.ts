@@ -1,42 +1,49 @@
-import type { AnomalyEvent, AnomalyType } from '../runtime/contract/index.ts';
+import { AnomalyJournal } from '../runtime/contract/anomaly-journal.ts';
+import type { AnomalyBacklog, AnomalyEvent, AnomalyType } from '../runtime/contract/index.ts';
 import type { AnomalyQuery } from './params.ts';
 
-export const ANOMALY_LOG_SIZE = 1000;
 /** A go-around arrives already closed; it stays marked on its aircraft this long. */
 export const CLOSED_ONLY_MARK_MS = 60_000;
 
 /**
- * The last ANOMALY_LOG_SIZE anomaly events (GET /anomalies without a database) and which
- * anomaly types are open per aircraft (Track.anomalies). Re-delivered events (same id and
- * phase) are ignored, so at-least-once delivery shows each event once.
+ * The edge's anomaly memory: the journal (the last 1,000 events with their cursors and the open
+ * events: GET /anomalies without a database, and the alert backlog) and which anomaly types are
+ * marked per aircraft (Track.anomalies).
  */
 export class AnomalyLog {
-  private readonly events: AnomalyEvent[] = [];
-  private readonly seen = new Set<string>();
+  private readonly journal: AnomalyJournal;
   /** icao24 -> type -> until (ms; Infinity while open). */
   private readonly open = new Map<string, Map<AnomalyType, number>>();
 
-  constructor(private readonly size = ANOMALY_LOG_SIZE) {}
+  constructor(size?: number) {
+    this.journal = new AnomalyJournal(size);
+  }
 
-  /** Records an event; returns the aircraft's marked types when they changed, else null. */
-  add(event: AnomalyEvent, nowMs: number): Set<AnomalyType> | null {
-    const key = `${event.id}|${event.phase}`;
-    if (this.seen.has(key)) return null;
-    this.seen.add(key);
-    this.events.push(event);
-    if (this.events.length > this.size) {
-      const old = this.events.shift() as AnomalyEvent;
-      this.seen.delete(`${old.id}|${old.phase}`);
-    }
+  /** The cursor of the last recorded event (0 before the first). */
+  get cursor(): number {
+    return this.journal.cursor;
+  }
+
+  /**
+   * Records an event; returns its cursor and the aircraft's marked types, or null for a
+   * re-delivered event.
+   */
+  add(event: AnomalyEvent, nowMs: number): { cursor: number; marks: Set<AnomalyType> } | null {
+    // A late "open" after its "closed" (out-of-order delivery) marks nothing.
+    const closedAlready = event.phase === 'open' && this.journal.has({ ...event, phase: 'closed' });
+    const cursor = this.journal.add(event);
+    if (cursor === null) return null;
     const types = this.open.get(event.icao24) ?? new Map<AnomalyType, number>();
     const had = types.has(event.type);
-    if (event.phase === 'open') types.set(event.type, Number.POSITIVE_INFINITY);
+    if (closedAlready) {
+      // It already ended.
+    } else if (event.phase === 'open') types.set(event.type, Number.POSITIVE_INFINITY);
     else if (!had || types.get(event.type) !== Number.POSITIVE_INFINITY) {
       types.set(event.type, nowMs + CLOSED_ONLY_MARK_MS);
     } else types.delete(event.type);
     if (types.size === 0) this.open.delete(event.icao24);
     else this.open.set(event.icao24, types);
-    return new Set(types.keys());
+    return { cursor, marks: new Set(types.keys()) };
   }
 
   /** Drops marks whose time is up; returns the aircraft whose marks changed with their new set. */
@@ -65,13 +72,11 @@ export class AnomalyLog {
 
   /** Newest first, filtered like the PostGIS query. */
   query(q: AnomalyQuery): AnomalyEvent[] {
-    const out: AnomalyEvent[] = [];
-    for (let i = this.events.length - 1; i >= 0 && out.length < q.limit; i--) {
-      const e = this.events[i];
-      if (q.type !== undefined && e.type !== q.type) continue;
-      if (q.sinceMs !== undefined && e.detected_at < q.sinceMs) continue;
-      out.push(e);
-    }
-    return out;
+    return this.journal.query(q);
+  }
+
+  /** GET /anomalies?after= (AnomalyJournal.backlog). */
+  backlog(after: number, limit: number, instance: string): AnomalyBacklog {
+    return this.journal.backlog(after, limit, instance);
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type AnomalyEvent, type BBox, WS_MAX_CLIENT_MESSAGE_BYTES } from '../runtime/contract/index.ts';
 import type { Metrics } from '../runtime/metrics/metrics.ts';
 import { AnomalyLog } from './anomaly-log.ts';
@@ -66,6 +67,8 @@ type ClientMessage = { type: 'subscribe'; bbox: BBox | null } | { type: 'resync'
 export class Fanout<S> {
   readonly groups: SubscriptionGroups<S>;
   readonly anomalies = new AnomalyLog();
+  /** Names this run of the edge in the hello and GET /anomalies?after= (cursors restart with it). */
+  readonly instance = randomUUID();
   private readonly clients = new Map<S, ClientState>();
   private readonly limits: BackpressureLimits;
 
@@ -89,7 +92,7 @@ export class Fanout<S> {
     const nowMs = this.options.now();
     this.clients.set(s, { encoding, lagging: false, tokens: MESSAGE_BURST, refilledMs: nowMs });
     this.options.metrics.wsClients.set(this.clients.size);
-    this.sendText(s, helloFrame(this.options.tickHz, nowMs, encoding));
+    this.sendText(s, helloFrame(this.options.tickHz, nowMs, encoding, this.instance));
     this.subscribe(s, bbox);
   }
 
@@ -143,10 +146,10 @@ export class Fanout<S> {
   }
 
   publishAnomaly(event: AnomalyEvent): boolean {
-    const marks = this.anomalies.add(event, this.options.now());
-    if (marks === null) return false;
-    this.options.board.setMarks(event.icao24, marks);
-    const bytes = this.transport.broadcast(Buffer.from(anomalyFrame(event)));
+    const added = this.anomalies.add(event, this.options.now());
+    if (added === null) return false;
+    this.options.board.setMarks(event.icao24, added.marks);
+    const bytes = this.transport.broadcast(Buffer.from(anomalyFrame(event, added.cursor)));
     this.options.metrics.wsBytesSent.inc(bytes);
     return true;
   }

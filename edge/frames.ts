@@ -5,14 +5,19 @@ import { type AnomalyEvent, WS_PROTOCOL_VERSION } from '../runtime/contract/inde
  * each Track's JSON is made once per change (see TrackBoard.json) and each frame once per
  * subscription group, then the same string goes to every socket of the group.
  */
-/** `encoding` is named only when the client asked for compact rows (the JSON hello is unchanged). */
+/**
+ * `encoding` is named only when the client asked for compact rows. `instance` (additive) names
+ * this run of the edge: anomaly cursors are only comparable within one instance.
+ */
 export function helloFrame(
   tickHz: number,
   serverTimeMs: number,
   encoding: 'json' | 'compact' = 'json',
+  instance?: string,
 ): string {
   const enc = encoding === 'json' ? '' : `,"encoding":"${encoding}"`;
-  return `{"type":"hello","protocol":${WS_PROTOCOL_VERSION},"tick_hz":${tickHz},"server_time":${serverTimeMs}${enc}}`;
+  const inst = instance === undefined ? '' : `,"instance":${JSON.stringify(instance)}`;
+  return `{"type":"hello","protocol":${WS_PROTOCOL_VERSION},"tick_hz":${tickHz},"server_time":${serverTimeMs}${enc}${inst}}`;
 }
 
 /** Track JSON objects, or compact rows (compact.ts): the envelope is the same. */
@@ -31,8 +36,10 @@ export function deltaFrame(
   return `{"type":"delta","seq":${seq},"ts":${tsMs},"upserts":[${upsertJsons.join(',')}],"removes":[${rm}]}`;
 }
 
-export function anomalyFrame(event: AnomalyEvent): string {
-  return `{"type":"anomaly","event":${JSON.stringify(event)}}`;
+/** `cursor` (additive): the event's place in the edge's log (GET /anomalies?after=). */
+export function anomalyFrame(event: AnomalyEvent, cursor?: number): string {
+  const c = cursor === undefined ? '' : `,"cursor":${cursor}`;
+  return `{"type":"anomaly","event":${JSON.stringify(event)}${c}}`;
 }
 
 export function errorFrame(message: string): string {

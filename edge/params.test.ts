@@ -17,11 +17,15 @@ describe('params', () => {
   it('anomaly query: defaults, bounds and types', () => {
     expect(checkAnomalyQuery({})).toEqual({
       ok: true,
-      value: { sinceMs: undefined, type: undefined, limit: 100 },
+      value: { sinceMs: undefined, type: undefined, limit: 100, afterCursor: undefined },
     });
     expect(checkAnomalyQuery({ since: '5', type: 'go_around', limit: '1000' })).toEqual({
       ok: true,
-      value: { sinceMs: 5, type: 'go_around', limit: 1000 },
+      value: { sinceMs: 5, type: 'go_around', limit: 1000, afterCursor: undefined },
+    });
+    expect(checkAnomalyQuery({ after: '42', limit: '10' })).toEqual({
+      ok: true,
+      value: { sinceMs: undefined, type: undefined, limit: 10, afterCursor: 42 },
     });
     const bad: Record<string, string>[] = [
       { since: '-1' },
@@ -30,6 +34,10 @@ describe('params', () => {
       { limit: '0' },
       { limit: '1001' },
       { limit: 'x' },
+      { after: '-1' },
+      { after: 'x' },
+      { after: '1', since: '5' },
+      { after: '1', type: 'go_around' },
     ];
     for (const q of bad) {
       const r = checkAnomalyQuery(q);

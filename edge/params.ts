@@ -42,6 +42,8 @@ export interface AnomalyQuery {
   sinceMs: number | undefined;
   type: AnomalyType | undefined;
   limit: number;
+  /** `after=N`: the backlog after cursor N from the edge's log (AnomalyBacklog, oldest first). */
+  afterCursor?: number | undefined;
 }
 
 export function checkAnomalyQuery(q: Record<string, string>): Checked<AnomalyQuery> {
@@ -61,7 +63,16 @@ export function checkAnomalyQuery(q: Record<string, string>): Checked<AnomalyQue
     }
     limit = Number(q.limit);
   }
-  return { ok: true, value: { sinceMs: since.value, type, limit } };
+  let afterCursor: number | undefined;
+  if (q.after !== undefined && q.after !== '') {
+    if (!INTEGER.test(q.after))
+      return { ok: false, error: 'after must be a non-negative integer (a cursor)' };
+    if (since.value !== undefined || type !== undefined) {
+      return { ok: false, error: 'after cannot be combined with since or type' };
+    }
+    afterCursor = Number(q.after);
+  }
+  return { ok: true, value: { sinceMs: since.value, type, limit, afterCursor } };
 }
 
 export interface HistoryRange {
@@ -93,6 +104,7 @@ const ALLOWED = new Set([
   'at',
   'speed',
   'paused',
+  'after',
 ]);
 
 /**

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnomalyEvent, Track } from '../runtime/contract/index.ts';
+import type { AnomalyBacklog, AnomalyEvent, Track } from '../runtime/contract/index.ts';
 import { bboxContains } from './bbox.ts';
 import { type Edge, startEdge } from './server.ts';
 import { TestClient } from './test-client.ts';
@@ -235,7 +235,23 @@ describe('edge over real WebSockets', () => {
     edge.publishAnomaly(event);
     edge.publishAnomaly(event); // re-delivered: shown once
     await client.until(() => client.last('anomaly') !== undefined, 'anomaly frame');
-    expect(client.last('anomaly')).toEqual({ type: 'anomaly', event });
+    const frame = client.last('anomaly') as { type: 'anomaly'; event: AnomalyEvent; cursor: number };
+    expect(frame).toEqual({ type: 'anomaly', event, cursor: frame.cursor });
+    expect(frame.cursor).toBeGreaterThan(0);
+    // The backlog after the cursor before it: this event, open; from its own cursor: nothing.
+    const instance = (client.frames[0] as unknown as { instance: string }).instance;
+    expect(instance).toMatch(/^[0-9a-f-]{36}$/);
+    const backlog = async (after: number) =>
+      (await (await get(`/anomalies?after=${after}`)).json()) as AnomalyBacklog;
+    expect(await backlog(frame.cursor - 1)).toMatchObject({
+      instance,
+      cursor: frame.cursor,
+      more: false,
+      truncated: false,
+      anomalies: [event],
+    });
+    expect((await backlog(frame.cursor - 1)).open.filter((e) => e.icao24 === 'a77700')).toEqual([event]);
+    expect((await backlog(frame.cursor)).anomalies).toEqual([]);
     const flight = (await (await get('/flights/a77700')).json()) as { flight: Track };
     expect(flight.flight.anomalies).toEqual(['emergency_squawk']);
     const list = (await (await get('/anomalies?type=emergency_squawk&limit=5')).json()) as {
@@ -251,6 +267,10 @@ describe('edge over real WebSockets', () => {
     expect(
       client.frames.filter((f) => f.type === 'anomaly').map((f) => (f.event as AnomalyEvent).phase),
     ).toEqual(['open', 'closed']);
+    const after = await backlog(frame.cursor);
+    expect(after.anomalies.map((e) => e.phase)).toEqual(['closed']);
+    expect(after.cursor).toBe(frame.cursor + 1);
+    expect(after.open.filter((e) => e.icao24 === 'a77700')).toEqual([]);
     client.close();
   });
 
@@ -306,6 +326,8 @@ describe('edge over real WebSockets', () => {
       '/anomalies?type=ufo',
       '/anomalies?limit=0',
       '/anomalies?limit=99999',
+      '/anomalies?after=x',
+      '/anomalies?after=1&since=2',
       '/history/xyz?from=1&to=2',
       '/history/abc123?from=5&to=1',
       '/history/abc123?from=x',
@@ -454,6 +476,10 @@ describe('edge with EDGE_TOKEN, history and no UI', () => {
       ],
     });
     expect((await lget('/history/abc124?from=1000&to=2000', auth)).status).toBe(404);
+    // The backlog by cursor comes from the edge's own log even with a database (cursors are its own).
+    const backlog = (await (await lget('/anomalies?after=0', auth)).json()) as AnomalyBacklog;
+    expect(backlog).toMatchObject({ cursor: 0, more: false, truncated: false, anomalies: [], open: [] });
+    expect(backlog.instance).toMatch(/^[0-9a-f-]{36}$/);
     const ready = await lget('/readyz', auth);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ ready: false, checks: { bus: false, db: true } });

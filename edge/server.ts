@@ -318,10 +318,14 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   });
 
   route('/anomalies', (res, req) => {
-    const q = front(res, req, ['since', 'type', 'limit']);
+    const q = front(res, req, ['since', 'type', 'limit', 'after']);
     if (q === null) return;
     const aq = checkAnomalyQuery(q);
     if (!check(res, aq)) return;
+    // The backlog by cursor always comes from this edge's log (cursors are per instance).
+    const after = aq.value.afterCursor;
+    if (after !== undefined)
+      return json(res, 200, JSON.stringify(fanout.anomalies.backlog(after, aq.value.limit, fanout.instance)));
     const history = options.history;
     if (history === undefined)
       return json(res, 200, JSON.stringify({ anomalies: fanout.anomalies.query(aq.value) }));

@@ -4,12 +4,14 @@
  * `tsx ui/dev/feed-server.ts --port 18201 --aircraft 1000` then
  * `SKYSENTINEL_EDGE_URL=http://127.0.0.1:18201 npm run dev:ui`.
  */
+import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AnomalyEvent } from '../../runtime/contract/anomaly.ts';
+import { AnomalyJournal } from '../../runtime/contract/anomaly-journal.ts';
 import type { BBox, ClientMessage, ServerFrame } from '../../runtime/contract/protocol.ts';
 import type { Track } from '../../runtime/contract/track.ts';
 import { bboxContains } from '../src/core/visible-bbox.ts';
@@ -75,7 +77,9 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
     Date.now(),
   );
   const trails = new Map<string, [number, number, number, number | null][]>();
-  const anomalies: AnomalyEvent[] = [];
+  // The edge's own journal: the same cursors, backlog and open set as the real edge.
+  const anomalies = new AnomalyJournal();
+  const instance = randomUUID();
   const clients = new Set<Client>();
   const stats = { frames: 0, bytes: 0, clients: 0 };
   const airportsText = existsSync(AIRPORTS_FILE)
@@ -111,12 +115,12 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
       if (trail.length > TRAIL_POINTS) trail.shift();
     }
     let event: AnomalyEvent | null = null;
+    let eventCursor = 0;
     sinceAnomaly += 1 / tickHz;
     if (o.anomalyEveryS && sinceAnomaly >= o.anomalyEveryS) {
       sinceAnomaly = 0;
       event = traffic.emergency(Math.floor(now / 1000), now);
-      anomalies.push(event);
-      if (anomalies.length > 1000) anomalies.shift();
+      eventCursor = anomalies.add(event) ?? 0;
     }
     for (const c of clients) {
       const upserts: Track[] = [];
@@ -130,7 +134,7 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
       c.deltas++;
       if (o.gapAfterDeltas && c.deltas === o.gapAfterDeltas) c.seq++; // the frame that is "lost"
       send(c, { type: 'delta', seq: ++c.seq, ts: now, upserts, removes });
-      if (event) send(c, { type: 'anomaly', event });
+      if (event) send(c, { type: 'anomaly', event, cursor: eventCursor });
     }
   }, 1000 / tickHz);
 
@@ -155,7 +159,14 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
       if (!flight) return json(res, 404, { error: 'unknown aircraft' });
       return json(res, 200, { flight, trail: trails.get(flight.icao24) ?? [] });
     }
-    if (p === '/anomalies') return json(res, 200, { anomalies: [...anomalies].reverse() });
+    if (p === '/anomalies') {
+      const after = url.searchParams.get('after');
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      if (after !== null) return json(res, 200, anomalies.backlog(Number(after), limit, instance));
+      return json(res, 200, {
+        anomalies: anomalies.query({ sinceMs: undefined, type: undefined, limit }),
+      });
+    }
     if (p === '/airports') {
       res.writeHead(200, { 'content-type': 'application/geo+json' });
       return res.end(airportsText);
@@ -172,7 +183,7 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
       const c: Client = { ws, seq: 0, deltas: 0, bbox: null, has: new Set() };
       clients.add(c);
       stats.clients = clients.size;
-      send(c, { type: 'hello', protocol: 1, tick_hz: tickHz, server_time: Date.now() });
+      send(c, { type: 'hello', protocol: 1, tick_hz: tickHz, server_time: Date.now(), instance });
       snapshot(c);
       ws.on('message', (data) => {
         let m: ClientMessage;

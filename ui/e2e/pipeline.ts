@@ -3,6 +3,7 @@ import { startConfiguredEdge } from '../../runtime/app/edge-wiring.ts';
 import { startProcessor } from '../../runtime/app/processor.ts';
 import { createBus, topicSpecs } from '../../runtime/bus/index.ts';
 import { loadConfig } from '../../runtime/config/config.ts';
+import type { AnomalyEvent } from '../../runtime/contract/anomaly.ts';
 import { createLogger } from '../../runtime/log/logger.ts';
 import { createMetrics } from '../../runtime/metrics/metrics.ts';
 import { createEnvelopePublisher } from '../../runtime/producer/publisher.ts';
@@ -17,6 +18,8 @@ export interface FixturePipeline {
   url: string;
   /** Resolves when the whole fixture is published. */
   replayed: Promise<ReplayResult>;
+  /** Publishes an anomaly event on the edge, as the detector does (frame, log, marks). */
+  publishAnomaly(event: AnomalyEvent): void;
   /** Resolves once every published update has gone through the actors onto the board. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +70,9 @@ export async function startFixturePipeline(o: { port: number; speed: number }): 
   return {
     url: `http://127.0.0.1:${edge.port}`,
     replayed,
+    publishAnomaly: (event) => {
+      edge.publishAnomaly(event);
+    },
     settled: async () => {
       await replayed;
       const accepted = async () => (await metrics.updates.get()).values.reduce((n, v) => n + v.value, 0);

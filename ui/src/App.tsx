@@ -2,9 +2,11 @@ import { onMount } from 'solid-js';
 import { type App as AppModel, createApp } from './app.ts';
 import { AnomalyFeed } from './components/AnomalyFeed.tsx';
 import { ConnectionBadge } from './components/ConnectionBadge.tsx';
+import { CriticalBanner } from './components/CriticalBanner.tsx';
 import { Filters } from './components/Filters.tsx';
 import { FlightPanel } from './components/FlightPanel.tsx';
 import { Legend } from './components/Legend.tsx';
+import { StaleBanner } from './components/StaleBanner.tsx';
 
 export function App() {
   let globeEl!: HTMLDivElement;
@@ -16,6 +18,10 @@ export function App() {
     mountUi(
       (
         <div class="ui">
+          <div class="banners">
+            <CriticalBanner app={app} />
+            <StaleBanner connection={app.connection} />
+          </div>
           <div class="top-left">
             <div class="title">SkySentinel</div>
             <ConnectionBadge connection={app.connection} />

@@ -1,5 +1,5 @@
 import type { AnomalyEvent } from '../../runtime/contract/anomaly.ts';
-import type { BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
+import type { AnomalyBacklog, BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
 import type { Track } from '../../runtime/contract/track.ts';
 import type { TrailPoint } from './core/profile.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
@@ -37,6 +37,8 @@ export interface Agent {
   resync(): void;
   flightDetail(icao24: string): Promise<{ flight: Track; trail: TrailPoint[] } | null>;
   anomalies(limit: number): Promise<AnomalyEvent[]>;
+  /** GET /anomalies?after=: every event the edge recorded after `after` (docs/edge.md). */
+  backlog(after: number, limit: number): Promise<AnomalyBacklog>;
   airports(): Promise<AirportFeature[]>;
   close(): void;
 }
@@ -81,6 +83,11 @@ export function createAgent(base: { httpBase: string; wsUrl: string }, h: AgentH
       getJson<{ flight: Track; trail: TrailPoint[] }>(`/flights/${encodeURIComponent(icao24)}`),
     anomalies: async (limit) =>
       (await getJson<{ anomalies: AnomalyEvent[] }>(`/anomalies?limit=${limit}`))?.anomalies ?? [],
+    backlog: async (after, limit) => {
+      const b = await getJson<AnomalyBacklog>(`/anomalies?after=${after}&limit=${limit}`);
+      if (b === null) throw new Error('/anomalies?after=: HTTP 404');
+      return b;
+    },
     airports: async () => (await getJson<{ features: AirportFeature[] }>('/airports'))?.features ?? [],
     close: () => worker.terminate(),
   };

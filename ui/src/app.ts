@@ -1,8 +1,12 @@
-import { createEffect, on } from 'solid-js';
+import { createEffect, createMemo, on } from 'solid-js';
 import type { BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
 import { type Agent, createAgent, defaultEndpoints } from './agent.ts';
+import { createAlertSync } from './alert-sync.ts';
+import { criticalAlerts } from './core/alert-triage.ts';
+import type { FeedEvent } from './core/anomaly-feed.ts';
 import { matchesFilter } from './core/filters.ts';
 import { applyDelta, applySnapshot, invalidate } from './core/flight-store.ts';
+import { staleSeconds } from './core/staleness.ts';
 import { bboxChanged, visibleBBox } from './core/visible-bbox.ts';
 import { GlobeView } from './globe/globe-view.ts';
 import { createAnomalySlice } from './state/anomalies.ts';
@@ -13,10 +17,10 @@ import { createSelectionSlice } from './state/selection.ts';
 
 /** The camera settles for this long before the subscription follows it. */
 const SUBSCRIBE_DEBOUNCE_MS = 400;
-/** Anomalies loaded at start (newest first); later ones arrive as frames. */
-const INITIAL_ANOMALIES = 200;
 /** The trail on the globe is redrawn at most this often while the aircraft moves. */
 const TRAIL_REDRAW_MS = 1000;
+/** How often staleness is checked. */
+const STALE_CHECK_MS = 250;
 
 export interface DeltaStat {
   /** Server deltas merged into this batch by the feed worker. */
@@ -38,6 +42,8 @@ export function createApp(globeEl: HTMLElement) {
   let subscribed: BBox | null = null;
   let subscribeTimer: ReturnType<typeof setTimeout> | null = null;
   let lastTrailDraw = 0;
+  /** performance.now() of the last snapshot or delta (null before the first). */
+  let lastFrameAt: number | null = null;
 
   const globe = new GlobeView(globeEl, filters.snapshot(), {
     onView: (v) => {
@@ -64,8 +70,10 @@ export function createApp(globeEl: HTMLElement) {
   ) => {
     switch (frame.type) {
       case 'hello':
+        alerts.hello(frame.instance);
         return;
       case 'snapshot': {
+        lastFrameAt = performance.now();
         applySnapshot(flights.store, frame);
         globe.applySnapshot(frame.flights, frame.ts, at);
         connection.live();
@@ -76,6 +84,7 @@ export function createApp(globeEl: HTMLElement) {
       }
       case 'delta': {
         const t0 = performance.now();
+        lastFrameAt = t0;
         const r = applyDelta(flights.store, frame);
         if (r.kind === 'gap') {
           connection.resyncing();
@@ -107,13 +116,21 @@ export function createApp(globeEl: HTMLElement) {
         return;
       }
       case 'anomaly':
-        anomalies.add(frame.event);
+        alerts.event(frame.event, frame.cursor);
         return;
       case 'error':
         console.warn(`skysentinel: edge says: ${frame.message}`);
         return;
     }
   };
+
+  const alerts = createAlertSync({
+    backlog: (after, limit) => agent.backlog(after, limit),
+    recent: (limit) => agent.anomalies(limit),
+    merge: anomalies.merge,
+    resolveOrphans: anomalies.resolveOrphans,
+    warn: (m) => console.warn(`skysentinel: ${m}`),
+  });
 
   const agent: Agent = createAgent(defaultEndpoints(window.location), {
     onOpen: () => {
@@ -197,11 +214,44 @@ export function createApp(globeEl: HTMLElement) {
     ),
   );
 
+  // Stale data: no frame for a few seconds dims the aircraft, shows a banner and greys the panel.
+  setInterval(() => {
+    const s = staleSeconds(performance.now(), lastFrameAt);
+    if (s !== connection.staleForS()) {
+      connection.setStaleForS(s);
+      globe.aircraft.setDimmed(s > 0);
+      document.documentElement.classList.toggle('stale', s > 0);
+    }
+  }, STALE_CHECK_MS);
+
+  const critical = createMemo(() => criticalAlerts(anomalies.state.feed, anomalies.acked()));
+  // The page title counts open, unacknowledged alerts (a critical one puts a mark in front).
+  createEffect(() => {
+    const acked = anomalies.acked();
+    const open = anomalies.state.feed.filter((e) => e.phase === 'open' && !acked.has(e.id)).length;
+    const mark = critical().length > 0 ? '⚠ ' : '';
+    document.title = open > 0 ? `${mark}(${open}) SkySentinel` : 'SkySentinel';
+  });
+  // Optional sound: a short tone when a new critical alert appears.
+  const heard = new Set<string>();
+  createEffect(() => {
+    const fresh = critical().filter((e) => !heard.has(e.id));
+    for (const e of fresh) heard.add(e.id);
+    if (fresh.length > 0 && anomalies.sound()) beep();
+  });
+
+  function openAlert(e: FeedEvent) {
+    globe.flyTo(e.lat, e.lon, 0.2);
+    select(e.icao24);
+  }
+
+  window.addEventListener('keydown', (ev) => {
+    const target = ev.target as HTMLElement | null;
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT')) return;
+    if (ev.key === 'Escape' && !selection.state.cockpit && selection.state.icao24) clearSelection();
+  });
+
   agent.connect();
-  agent
-    .anomalies(INITIAL_ANOMALIES)
-    .then(anomalies.addMany)
-    .catch((e: unknown) => console.warn(`skysentinel: anomalies not loaded: ${String(e)}`));
   agent
     .airports()
     .then((a) => globe.setAirports(a))
@@ -210,6 +260,7 @@ export function createApp(globeEl: HTMLElement) {
   // Read-only hook for tests and the benchmark: counts, camera, subscription, timings.
   (window as unknown as { __skysentinel: unknown }).__skysentinel = {
     visibleCount: () => globe.aircraft.visibleCount,
+    dimmed: () => globe.aircraft.dimmed,
     totalCount: () => flights.store.flights.size,
     seq: () => flights.store.seq,
     frameTs: () => flights.store.ts,
@@ -219,6 +270,9 @@ export function createApp(globeEl: HTMLElement) {
     frameIntervals: (n?: number) => globe.frameIntervals(n),
     frameCount: () => globe.frameCount,
     deltaStats: () => deltaStats.slice(),
+    alertCursor: () => ({ instance: alerts.sync.instance, cursor: alerts.sync.cursor }),
+    alertFeed: () => anomalies.state.feed.map((e) => ({ id: e.id, phase: e.phase, orphaned: !!e.orphaned })),
+    alertsIdle: () => alerts.idle(),
   };
 
   return {
@@ -227,7 +281,34 @@ export function createApp(globeEl: HTMLElement) {
     flights,
     selection,
     anomalies,
-    actions: { select, clearSelection, setCockpit, selectFirstMatch, flyTo: globe.flyTo.bind(globe) },
+    critical,
+    actions: {
+      select,
+      clearSelection,
+      setCockpit,
+      selectFirstMatch,
+      openAlert,
+      flyTo: globe.flyTo.bind(globe),
+    },
   };
 }
 export type App = ReturnType<typeof createApp>;
+
+/** A short two-tone alert (Web Audio; nothing to download). */
+function beep(): void {
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.setValueAtTime(880, ctx.currentTime);
+    osc.frequency.setValueAtTime(660, ctx.currentTime + 0.15);
+    gain.gain.setValueAtTime(0.15, ctx.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.4);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.4);
+    osc.onended = () => void ctx.close();
+  } catch {
+    // No audio here (autoplay policy or no device): the banner still shows.
+  }
+}

@@ -15,6 +15,7 @@ export function ConnectionBadge(props: { connection: ConnectionSlice }) {
       data-testid="connection-state"
       data-status={s().status}
       data-gaps={s().gaps}
+      data-stale-s={props.connection.staleForS()}
       title={`seq ${s().seq ?? '-'}, resyncs after a gap: ${s().gaps}`}
     >
       <span class="dot" />
@@ -22,6 +23,7 @@ export function ConnectionBadge(props: { connection: ConnectionSlice }) {
       {s().status === 'reconnecting' && s().retryInMs !== null
         ? ` (try ${s().attempt}, in ${Math.ceil(s().retryInMs! / 1000)} s)`
         : ''}
+      {props.connection.staleForS() > 0 ? ` · no data for ${props.connection.staleForS()} s` : ''}
     </div>
   );
 }

@@ -36,6 +36,12 @@ describe('anomaly feed', () => {
     expect(feed[1]!.phase).toBe('closed');
   });
 
+  it('closed beats open whatever the order (GET /anomalies lists the closed record first)', () => {
+    const feed = mergeAnomalies([], [ev('1', 10, 'closed'), ev('1', 10, 'open')]);
+    expect(feed.map((e) => e.phase)).toEqual(['closed']);
+    expect(mergeAnomaly(feed, ev('1', 10, 'open'))[0]!.phase).toBe('closed');
+  });
+
   it('drops the oldest over the limit', () => {
     const feed = mergeAnomalies([], [ev('1', 10), ev('2', 20), ev('3', 30)], 2);
     expect(feed.map((e) => e.detected_at)).toEqual([30, 20]);

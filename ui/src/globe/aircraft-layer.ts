@@ -21,11 +21,12 @@ attribute vec3 aColor;
 attribute float aSize;
 uniform float uNow;
 uniform float uPx;
+uniform float uDim;
 varying vec3 vColor;
 const float DEG = 0.017453292519943295;
 const float R_EARTH = ${EARTH_RADIUS_M.toFixed(1)};
 void main() {
-  vColor = aColor;
+  vColor = aColor * uDim;
   float dt = clamp(uNow - aFix, 0.0, ${MAX_EXTRAPOLATE_S.toFixed(1)});
   float dist = aVel.x * dt;
   float b = aVel.y * DEG;
@@ -85,6 +86,7 @@ export class AircraftLayer {
       uniforms: {
         uPx: { value: POINT_PX * (globalThis.devicePixelRatio || 1) },
         uNow: { value: 0 },
+        uDim: { value: 1 },
       },
     });
     this.points = new THREE.Points(this.geometry, this.material);
@@ -121,6 +123,15 @@ export class AircraftLayer {
     const tracks = this.table.tracks;
     for (let i = 0; i < tracks.length; i++) this.paint(i, tracks[i]!);
     this.commit(true);
+  }
+
+  /** Stale data: every aircraft drawn at a third of its brightness. */
+  setDimmed(dim: boolean): void {
+    this.material.uniforms.uDim!.value = dim ? 0.35 : 1;
+  }
+
+  get dimmed(): boolean {
+    return this.material.uniforms.uDim!.value < 1;
   }
 
   /** Point size factor (zoom-dependent, see pointScaleForAltitude). */

@@ -1,3 +1,4 @@
+import { createSignal } from 'solid-js';
 import { createStore } from 'solid-js/store';
 
 /** What the connection badge shows. */
@@ -16,6 +17,8 @@ export interface ConnectionState {
 }
 
 export function createConnectionSlice() {
+  /** Seconds without a frame, 0 while data flows (core/staleness.ts). */
+  const [staleForS, setStaleForS] = createSignal(0);
   const [state, set] = createStore<ConnectionState>({
     status: 'connecting',
     attempt: 0,
@@ -30,6 +33,8 @@ export function createConnectionSlice() {
     resyncing: () => set((s) => ({ status: 'resyncing', gaps: s.gaps + 1 })),
     reconnecting: (attempt: number, retryInMs: number) => set({ status: 'reconnecting', attempt, retryInMs }),
     seq: (seq: number | null) => set('seq', seq),
+    staleForS,
+    setStaleForS,
   };
 }
 export type ConnectionSlice = ReturnType<typeof createConnectionSlice>;
