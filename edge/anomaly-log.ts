@@ -66,8 +66,7 @@ export class AnomalyLog {
 
   /** The latest state of an event (its newest phase), or undefined when it is not kept. */
   byId(id: string): AnomalyEvent | undefined {
-    for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i].id === id) return this.events[i];
-    return undefined;
+    return this.journal.byId(id);
   }
 
   /** Newest first, filtered like the PostGIS query. */

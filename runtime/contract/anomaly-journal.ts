@@ -57,6 +57,12 @@ export class AnomalyJournal {
     return this.lastCursor;
   }
 
+  /** The latest record of an event (its newest phase), or undefined when it is not kept. */
+  byId(id: string): AnomalyEvent | undefined {
+    for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i]!.id === id) return this.events[i];
+    return undefined;
+  }
+
   /** Newest first, filtered like the PostGIS query. */
   query(q: { sinceMs?: number | undefined; type?: AnomalyType | undefined; limit: number }): AnomalyEvent[] {
     const out: AnomalyEvent[] = [];
