@@ -4,25 +4,10 @@ import { ANOMALY_TYPES, type AnomalyEvent, SEVERITIES } from '../../../runtime/c
 import { BURST_GAP_MS, criticalAlerts, foldBursts, passesTriage, typeCounts } from './alert-triage.ts';
 import { mergeAnomalies } from './anomaly-feed.ts';
 import { STALE_AFTER_MS, staleSeconds } from './staleness.ts';
+import { testAnomaly } from './test-anomaly.ts';
 
-const ev = (o: Partial<AnomalyEvent> & { n: number }): AnomalyEvent => ({
-  v: 1,
-  id: `go_around:abc123:${o.n}`,
-  type: 'go_around',
-  phase: 'closed',
-  severity: 'warning',
-  icao24: 'abc123',
-  callsign: null,
-  started_at: o.n,
-  detected_at: o.n,
-  ended_at: null,
-  lat: 0,
-  lon: 0,
-  alt_m: null,
-  airport: null,
-  details: {},
-  ...o,
-});
+const ev = ({ n, ...o }: Partial<AnomalyEvent> & { n: number }): AnomalyEvent =>
+  testAnomaly({ id: `go_around:abc123:${n}`, started_at: n, detected_at: n, ...o });
 
 const arbEvent = fc
   .record({

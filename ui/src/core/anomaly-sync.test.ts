@@ -5,24 +5,19 @@ import { AnomalyJournal } from '../../../runtime/contract/anomaly-journal.ts';
 import { createAlertSync } from '../alert-sync.ts';
 import { type FeedEvent, mergeAnomalies, resolveOrphans } from './anomaly-feed.ts';
 import { AnomalySync } from './anomaly-sync.ts';
+import { testAnomaly } from './test-anomaly.ts';
 
-const ev = (k: number, gen: number, phase: 'open' | 'closed'): AnomalyEvent => ({
-  v: 1,
-  id: `emergency_squawk:abc12${k}:${gen}`,
-  type: 'emergency_squawk',
-  phase,
-  severity: 'critical',
-  icao24: `abc12${k}`,
-  callsign: null,
-  started_at: gen,
-  detected_at: gen * 10 + k,
-  ended_at: phase === 'closed' ? gen * 10 + k + 5 : null,
-  lat: 0,
-  lon: 0,
-  alt_m: null,
-  airport: null,
-  details: {},
-});
+const ev = (k: number, gen: number, phase: 'open' | 'closed'): AnomalyEvent =>
+  testAnomaly({
+    id: `emergency_squawk:abc12${k}:${gen}`,
+    type: 'emergency_squawk',
+    phase,
+    severity: 'critical',
+    icao24: `abc12${k}`,
+    started_at: gen,
+    detected_at: gen * 10 + k,
+    ended_at: phase === 'closed' ? gen * 10 + k + 5 : null,
+  });
 
 describe('AnomalySync', () => {
   it('same instance continues from its cursor; a new one starts from 0 and says restarted', () => {

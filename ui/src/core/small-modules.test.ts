@@ -5,24 +5,10 @@ import { backoffDelayMs } from './backoff.ts';
 import { cockpitPose } from './cockpit.ts';
 import { angularDistanceDeg } from './geo.ts';
 import { altitudeProfilePath, maxTrailAltM } from './profile.ts';
+import { testAnomaly } from './test-anomaly.ts';
 
-const ev = (id: string, detected_at: number, phase: 'open' | 'closed' = 'open'): AnomalyEvent => ({
-  v: 1,
-  id: `go_around:abc123:${id}`,
-  type: 'go_around',
-  phase,
-  severity: 'warning',
-  icao24: 'abc123',
-  callsign: null,
-  started_at: 0,
-  detected_at,
-  ended_at: null,
-  lat: 0,
-  lon: 0,
-  alt_m: null,
-  airport: null,
-  details: {},
-});
+const ev = (id: string, detected_at: number, phase: 'open' | 'closed' = 'open'): AnomalyEvent =>
+  testAnomaly({ id: `go_around:abc123:${id}`, phase, detected_at });
 
 describe('anomaly feed', () => {
   it('keeps newest first whatever the arrival order', () => {
