@@ -4,6 +4,8 @@ import { isFlightEnvelope } from '../../contract/validate.ts';
 import { aircraftToEnvelope, asAircraftJson, categoryNumber, convertAircraftJson } from './aircraft-json.ts';
 import { readsbAircraft } from './test-aircraft-server.ts';
 
+const NOW_S = 1_767_268_800;
+
 describe('aircraft.json to FlightEnvelope', () => {
   it('maps emitter categories to the contract numbers', () => {
     expect(['A0', 'A1', 'A3', 'A7', 'B1', 'B7', 'C1', 'C5', 'C7', 'D1', 'A', 3].map(categoryNumber)).toEqual([
@@ -25,11 +27,11 @@ describe('aircraft.json to FlightEnvelope', () => {
   it('dates the fix at now - seen_pos, "ground" is on the ground, MLAT is pos_source 2', () => {
     const r = aircraftToEnvelope(
       readsbAircraft('A0B1C2', { alt_baro: 'ground', type: 'mlat', seen_pos: 2.5 }),
-      1000,
+      NOW_S,
     );
     expect(r.ok && r.envelope).toMatchObject({
       icao24: 'a0b1c2',
-      ts: 997_500,
+      ts: NOW_S * 1000 - 2500,
       on_ground: true,
       baro_alt_m: null,
       pos_source: 2,
@@ -39,10 +41,10 @@ describe('aircraft.json to FlightEnvelope', () => {
   it('skips an aircraft whose position did not change, and forgets aircraft no longer listed', () => {
     const last = new Map();
     const body = (now: number, aircraft: unknown[]) => ({ now, aircraft });
-    expect(convertAircraftJson(body(100, [readsbAircraft('a0b1c2')]), last).envelopes).toHaveLength(1);
-    const again = convertAircraftJson(body(101, [readsbAircraft('a0b1c2', { seen_pos: 1.3 })]), last);
+    expect(convertAircraftJson(body(NOW_S, [readsbAircraft('a0b1c2')]), last).envelopes).toHaveLength(1);
+    const again = convertAircraftJson(body(NOW_S + 1, [readsbAircraft('a0b1c2', { seen_pos: 1.3 })]), last);
     expect([again.envelopes.length, again.skipped.unchanged]).toEqual([0, 1]);
-    convertAircraftJson(body(102, []), last);
+    convertAircraftJson(body(NOW_S + 2, []), last);
     expect(last.size).toBe(0);
   });
 
