@@ -11,15 +11,38 @@ import {
   type Track,
   type TrackSource,
 } from '../runtime/contract/index.ts';
-import { type AirportIndex, NearestAirportCache } from './airports.ts';
+import { AirportIndex, elevationOf, NearestAirportCache } from './airports.ts';
+import { ALT, AltitudeGate } from './altitude-gate.ts';
+import type { CoverageMap } from './coverage.ts';
 import type { DetectorOptions } from './defaults.ts';
 import { FILTER, FIX, FIX_IN, TrackFilter } from './kalman.ts';
 import { EmergencySquawkMachine } from './machines/emergency-squawk.ts';
 import { GoAroundMachine } from './machines/go-around.ts';
 import { RapidDescentMachine } from './machines/rapid-descent.ts';
+import type { SourceBox } from './machines/signal-lost.ts';
 import { SignalLostMachine } from './machines/signal-lost.ts';
 import { Observation } from './observation.ts';
 import { GATE, type GateCode, OrderGate } from './order-gate.ts';
+import { airbornePhase, PHASE } from './phase.ts';
+
+/** Why this update's altitude was not used (`AircraftCore.altDrop`; `altitudes_dropped_total{reason}`). */
+export const ALT_DROP = { NONE: 0, IMPLAUSIBLE: 1, GROUND: 2, STOPPED: 3 } as const;
+export const ALT_DROP_REASON = ['none', 'implausible', 'ground', 'stopped'] as const;
+/** OpenSky emitter categories that may hover or drift slowly with a real altitude: rotorcraft, lighter-than-air. */
+const CATEGORY_ROTORCRAFT = 8;
+const CATEGORY_LIGHTER_THAN_AIR = 10;
+
+/** What every aircraft of one router shares: the airports, the coverage map, the source's box. */
+export interface AircraftContext {
+  airports: AirportIndex;
+  /**
+   * Where reports arrive (signal_lost asks it); the router notes every report in it as it is
+   * dispatched, in stream order. Null: no coverage condition (a core driven alone).
+   */
+  coverage: CoverageMap | null;
+  /** The configured box of live polling (w, s, e, n), or null. */
+  sourceBox: SourceBox | null;
+}
 
 const NO_ANOMALIES: readonly AnomalyType[] = Object.freeze([]);
 /** The smoothed values handed to HistorySink.writeFix, read during the call only: one for all. */
@@ -35,6 +58,11 @@ export class AircraftCore implements TrackSource {
   readonly events: AnomalyEvent[] = [];
   readonly gate: OrderGate;
   readonly filter: TrackFilter;
+  private readonly altGate: AltitudeGate;
+  /** Why the last update's altitude was dropped (ALT_DROP), read by the router for its counts. */
+  altDrop: number = ALT_DROP.NONE;
+  /** Flights begun by this aircraft (a landing, a long silence or a track reset ends one). */
+  flights = 0;
   private readonly airport: NearestAirportCache;
   private readonly obs: Observation;
   private readonly rapid: RapidDescentMachine;
@@ -51,13 +79,17 @@ export class AircraftCore implements TrackSource {
 
   constructor(
     readonly icao24: string,
-    opts: DetectorOptions,
-    airports: AirportIndex,
+    private readonly opts: DetectorOptions,
+    context: AircraftContext | AirportIndex,
   ) {
+    const ctx: AircraftContext =
+      context instanceof AirportIndex ? { airports: context, coverage: null, sourceBox: null } : context;
+    const airports = ctx.airports;
     // Every number this aircraft keeps, in one Float64Array: unboxed, contiguous, one object.
     const rapidSlots = RapidDescentMachine.slotsFor(opts);
     const s = new Float64Array(
       OrderGate.SLOTS +
+        AltitudeGate.SLOTS +
         TrackFilter.SLOTS +
         NearestAirportCache.SLOTS +
         Observation.SLOTS +
@@ -71,6 +103,8 @@ export class AircraftCore implements TrackSource {
     let b = 0;
     this.gate = new OrderGate(opts, s, b);
     b += OrderGate.SLOTS;
+    this.altGate = new AltitudeGate(opts, s, b);
+    b += AltitudeGate.SLOTS;
     this.filter = new TrackFilter(opts, s, b);
     b += TrackFilter.SLOTS;
     this.airport = new NearestAirportCache(airports, opts.airportRadiusM, s, b);
@@ -81,44 +115,104 @@ export class AircraftCore implements TrackSource {
     b += GoAroundMachine.SLOTS;
     this.emergency = new EmergencySquawkMachine(opts, s, b);
     b += EmergencySquawkMachine.SLOTS;
-    this.signal = new SignalLostMachine(opts, this.airport, s, b);
+    this.signal = new SignalLostMachine(opts, this.airport, ctx.coverage, ctx.sourceBox, s, b);
     b += SignalLostMachine.SLOTS;
     this.rapid = new RapidDescentMachine(opts, s, b);
   }
 
   /** One validated envelope. Returns the gate's verdict; machines run only on accepted fixes. */
   update(env: FlightEnvelope): GateCode {
-    const code = this.gate.check(env.ts, env.lat, env.lon);
+    const op = this.opts;
+    const prevTs = this.gate.lastTsMs;
+    const speedIn = env.speed_ms ?? Number.NaN;
+    const moving = !env.on_ground || speedIn > op.staleMinSpeedMs;
+    const code = this.gate.check(env.ts, env.lat, env.lon, moving);
+    this.altDrop = ALT_DROP.NONE;
+    if (code === GATE.STALE) {
+      this.signal.heard(env.ts); // the transponder is heard, but its position says nothing new
+      return code;
+    }
     if (code !== GATE.ACCEPTED && code !== GATE.RESET) return code;
+    const o = this.obs;
+    const out = this.events;
+    // A long silence or a track reset ends the flight: no machine spans it.
+    if (prevTs >= 0 && (code === GATE.RESET || env.ts - prevTs > op.flightGapS * 1000))
+      this.endFlight(prevTs);
     // Nothing of the envelope is kept but small values: holding the envelope (or new copies of
     // unchanged strings) would keep it alive until the aircraft's next update, through young-gen
     // GCs that then copy and promote it, for every aircraft (measured: a third of the GC time).
     this.lastHadSpeed = env.speed_ms != null;
     const f = this.filter;
+
+    // Plausible altitudes: none on the ground or from a stopped aircraft, none implying an
+    // impossible vertical rate unless the next report confirms it (then a jump: no rate across it).
+    let alt = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
+    let altJump = false;
+    const category = env.category ?? -1;
+    if (env.on_ground) {
+      if (!Number.isNaN(alt)) this.altDrop = ALT_DROP.GROUND;
+      alt = Number.NaN;
+      f.holdAltitude();
+    } else if (!Number.isNaN(alt)) {
+      if (
+        speedIn < op.stoppedSpeedMs &&
+        category !== CATEGORY_ROTORCRAFT &&
+        category !== CATEGORY_LIGHTER_THAN_AIR
+      ) {
+        this.altDrop = ALT_DROP.STOPPED;
+        alt = Number.NaN;
+        f.holdAltitude();
+      } else {
+        const ac = this.altGate.check(alt, env.ts);
+        if (ac === ALT.IMPLAUSIBLE) {
+          this.altDrop = ALT_DROP.IMPLAUSIBLE;
+          alt = Number.NaN;
+        } else if (ac === ALT.JUMP) {
+          altJump = true;
+          f.resetAltitude();
+        }
+      }
+    }
+
     const x = FIX_IN; // the fix goes to the filter in slots, not as nine (boxed) arguments
     x[FIX.TS] = env.ts;
     x[FIX.LAT] = env.lat;
     x[FIX.LON] = env.lon;
-    x[FIX.ALT] = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
-    x[FIX.SPEED] = env.speed_ms ?? Number.NaN;
+    x[FIX.ALT] = alt;
+    x[FIX.SPEED] = speedIn;
     x[FIX.TRACK] = env.track_deg ?? Number.NaN;
     x[FIX.VRATE] = env.vrate_ms ?? Number.NaN;
     x[FIX.POS_SOURCE] = env.pos_source ?? 0;
     const fc = f.fold(code === GATE.RESET);
-    if (fc === FILTER.INITIALISED || fc === FILTER.REINITIALISED) this.rapid.resetWindow();
+    const reinit = fc === FILTER.INITIALISED || fc === FILTER.REINITIALISED;
+    if (reinit || altJump) this.rapid.resetWindow();
+    if (reinit) this.goAround.reset(); // a gap (or a reset track): the approach is not followed across it
 
-    const o = this.obs;
     if (env.callsign && env.callsign !== o.callsign) o.callsign = env.callsign;
     if (env.origin_country && env.origin_country !== this.originCountry)
       this.originCountry = env.origin_country;
     o.tsMs = env.ts;
     f.writeSmoothed(o.s, o.b + Observation.SMOOTHED_AT); // lat, lon, altM, vrateMs
     o.onGround = env.on_ground;
+    o.speedMs = Number.isNaN(speedIn) ? f.speedMs : speedIn;
+    o.trackDeg = env.track_deg ?? f.trackDeg;
+    o.reportedVrateMs = env.vrate_ms ?? Number.NaN;
+    o.plausibleAltM = altJump ? Number.NaN : alt;
+    o.category = category;
+    o.liveSource = env.source === 'opensky';
     const squawk = env.squawk ?? null;
     if (squawk !== o.squawk) o.squawk = squawk;
     o.moved();
 
-    const out = this.events;
+    // Flight phase: ground when reported so, or slow and low near an airport (many feeds never set
+    // on_ground); else the fuzzy airborne phase. A take-off starts a new flight for the machines.
+    const prevPhase = o.phase;
+    o.phase =
+      env.on_ground || this.slowAndLowAtAirport()
+        ? PHASE.GROUND
+        : airbornePhase(prevPhase, o.altM, o.vrateMs);
+    if (prevPhase === PHASE.GROUND && o.phase !== PHASE.GROUND) this.takeOff();
+
     this.signal.update(o, out);
     this.emergency.update(o, out);
     this.rapid.update(o, out);
@@ -126,9 +220,40 @@ export class AircraftCore implements TrackSource {
     return code;
   }
 
-  /** The feed clock moved on (stream time): only signal_lost cares. */
-  tick(feedTsMs: number): void {
-    this.signal.tick(feedTsMs, this.events);
+  /** Slower than taxi speed, low, near an airport: landed (the airport is looked up only when slow). */
+  private slowAndLowAtAirport(): boolean {
+    const o = this.obs;
+    const op = this.opts;
+    if (!(o.speedMs < op.landingSpeedMs)) return false;
+    const ap = o.airport;
+    if (ap === null || !(o.airportDistM <= op.landingRadiusM)) return false;
+    return Number.isNaN(o.altM) || o.altM - elevationOf(ap) < op.landingMaxHeightM;
+  }
+
+  /** Airborne after the ground: a new flight for the machines that follow one. */
+  private takeOff(): void {
+    this.flights++;
+    this.goAround.reset();
+    this.rapid.resetWindow();
+  }
+
+  /** The flight ended at `lastTsMs` (a long silence or a track reset): open events close there, machines start clean. */
+  private endFlight(lastTsMs: number): void {
+    this.flights++;
+    const o = this.obs;
+    this.rapid.endFlight(o, this.events, lastTsMs);
+    this.emergency.endFlight(o, this.events, lastTsMs);
+    this.goAround.reset();
+    this.altGate.clear();
+    o.phase = PHASE.UNKNOWN;
+  }
+
+  /**
+   * The feed clock moved on (stream time): only signal_lost cares. `liveSinceMs`: the feed (this
+   * aircraft's partition) has delivered without an outage since then.
+   */
+  tick(feedTsMs: number, liveSinceMs = 0): void {
+    this.signal.tick(feedTsMs, liveSinceMs, this.events);
   }
 
   /** ms of the last accepted update, -1 before any. */

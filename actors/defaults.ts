@@ -18,6 +18,26 @@ export const DETECTOR_DEFAULTS = {
   /** This many consecutive implausible fixes that agree with each other reset the track to them. */
   resetAgreeingFixes: 3,
 
+  // --- fresh positions and plausible altitudes ------------------------------------------
+  /** A fix at exactly the last fix's position while time advances, by a moving aircraft, is stale. */
+  staleMinSpeedMs: 3,
+  /** An altitude implying a faster climb or descent than this (about 24,600 ft/min) from the last plausible one... */
+  maxVrateMs: 125,
+  /** ...beyond this allowance for quantisation and noise is implausible, unless the next report confirms it. */
+  altNoiseM: 75,
+  /** An airborne report slower than this (not a rotorcraft or balloon) is a stopped aircraft: its altitude is ignored. */
+  stoppedSpeedMs: 10,
+
+  // --- flights ----------------------------------------------------------------------------
+  /** A silence longer than this ends the flight: the next report starts a new one (every machine clean). */
+  flightGapS: 300,
+  /** Slower than this at low height near an airport is a landing (many feeds never set on_ground). */
+  landingSpeedMs: 25,
+  /** ...below this height over the airport... */
+  landingMaxHeightM: 150,
+  /** ...within this distance of it. */
+  landingRadiusM: 6_000,
+
   // --- Kalman filter ----------------------------------------------------------------------
   /** A gap longer than this re-initialises the filter from the next fix instead of predicting across it. */
   gapResetS: 60,
@@ -51,6 +71,10 @@ export const DETECTOR_DEFAULTS = {
   rapidDescentWindowS: 60,
   /** The window must start this high over the reference airport (sea level when none is near). */
   rapidDescentMinStartHeightM: 3_000,
+  /** At least this many consecutive plausible fixes, each lower than the last, confirm the descent over the window. */
+  rapidDescentMinFixes: 5,
+  /** Where the feed reports a vertical rate, its mean over the window must be at least this share of the rate. */
+  rapidDescentVrateAgreement: 0.5,
   /** Closes once the descent has been slower than 1,000 ft/min... */
   rapidDescentCalmRateMs: 1_000 * FPM_MS,
   /** ...for this long. */
@@ -71,6 +95,12 @@ export const DETECTOR_DEFAULTS = {
   goAroundMinClimbM: 150,
   /** An approach must descend at least this much before its low point counts (ignores level-off wobbles). */
   approachMinDescentM: 60,
+  /** The climb must come within this long of the lowest point. */
+  goAroundMaxClimbS: 300,
+  /** The lowest point is on the final approach: heading to the airport within this angle (or over it, below)... */
+  finalApproachMaxOffDeg: 35,
+  /** ...or within this distance of the airport's reference point (over the runway). */
+  overAirportRadiusM: 3_000,
   /** How long a detected go-around stays in the Track's `anomalies` list. */
   goAroundFlagS: 120,
 
@@ -83,6 +113,28 @@ export const DETECTOR_DEFAULTS = {
   // --- signal_lost ------------------------------------------------------------------------
   /** An airborne aircraft silent this long, while the feed advances, has lost its signal. */
   signalLostAfterS: 120,
+  /** ...and others were reported near its dead-reckoned position (own altitude band or the one below) during the silence, at least this many times... */
+  coverageMinReports: 3,
+  /** ...and that position and the one this far beyond lie inside what the source covers (not leaving it at its edge). */
+  coverageAheadM: 45_000,
+  /** A cell counts as covered by the source when it saw a report within this long. */
+  coverageExtentS: 1_800,
+  /** ...and it was not descending into an airport: lower than this over an airport... */
+  arrivalMaxHeightM: 1_200,
+  /** ...within this distance of it. */
+  arrivalRadiusM: 25_000,
+  /** ...and the dead-reckoned position is this far inside the source's configured box (live polling). */
+  sourceEdgeMarginM: 20_000,
+
+  // --- feed clock ---------------------------------------------------------------------------
+  /** The feed clock is the latest report time that this many aircraft have reached (one fix cannot move it). */
+  feedClockQuorum: 3,
+  /** A fix more than this ahead of its partition's feed clock waits until others agree (else it is dropped as `future`). */
+  futureToleranceS: 60,
+  /** A fix held as ahead of the feed for longer than this (feed time) is dropped as `future`. */
+  futureHoldS: 120,
+  /** The feed clock jumping by more than this with nothing in between is an outage of the source. */
+  outageGapS: 60,
 
   // --- actors -----------------------------------------------------------------------------
   /** An actor with no message for this long stops (ACTOR_IDLE_S). */
@@ -106,6 +158,8 @@ export function detectorOptions(overrides: Partial<DetectorOptions> = {}): Detec
     throw new RangeError('detector option lowPointRadiusM must not exceed approachRadiusM');
   if (o.rapidDescentCriticalRateMs < o.rapidDescentRateMs)
     throw new RangeError('detector option rapidDescentCriticalRateMs must be >= rapidDescentRateMs');
+  if (o.feedClockQuorum < 1 || o.rapidDescentMinFixes < 2)
+    throw new RangeError('detector option feedClockQuorum must be >= 1 and rapidDescentMinFixes >= 2');
   if (o.emergencyOpenUpdates < 1 || o.emergencyCloseUpdates < 1 || o.resetAgreeingFixes < 1)
     throw new RangeError('detector update counts (emergency*Updates, resetAgreeingFixes) must be >= 1');
   return o;

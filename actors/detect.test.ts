@@ -46,7 +46,8 @@ describe('detect over fixtures/opensky_nyc_sample.jsonl', () => {
     expect(summary.lines).toBe(labels.counts.lines);
     const { accepted, duplicate, out_of_order, implausible, invalid } = labels.counts.expected_results;
     expect(summary.accepted).toBe(accepted);
-    expect(summary.rejected).toEqual({ duplicate, out_of_order, implausible, invalid });
+    expect(summary.rejected).toEqual({ duplicate, out_of_order, implausible, invalid, stale: 0, future: 0 });
+    expect(summary.outages).toBe(0);
     expect(summary.badLines.map((b) => b.line)).toEqual(labels.noise.malformed.lines.slice(0, 5));
   });
 

@@ -18,7 +18,20 @@ const CHUNK_LINES = 5_000;
 export interface DetectSummary {
   lines: number;
   accepted: number;
-  rejected: { duplicate: number; out_of_order: number; implausible: number; invalid: number };
+  rejected: {
+    duplicate: number;
+    out_of_order: number;
+    implausible: number;
+    /** The same position again while time advances (not a new fix). */
+    stale: number;
+    /** Far ahead of the feed clock and never agreed by other aircraft. */
+    future: number;
+    invalid: number;
+  };
+  /** Reported altitudes not used, by reason (the updates themselves were accepted). */
+  altitudesDropped: { implausible: number; ground: number; stopped: number };
+  /** Outages of the source seen in feed time (no signal_lost for what went quiet with them). */
+  outages: number;
   /** First few malformed lines: 1-based line number and reason. */
   badLines: Array<{ line: number; reason: string }>;
   /** Distinct anomalies (by id) per type. */
@@ -91,6 +104,9 @@ export async function detectLines(lines: AsyncIterable<string>, o: DetectOptions
 
   const byResult = new Map<string, number>();
   for (const v of (await metrics.updates.get()).values) byResult.set(String(v.labels.result), v.value);
+  const altDrops = new Map<string, number>();
+  for (const v of (await metrics.altitudesDropped.get()).values)
+    altDrops.set(String(v.labels.reason), v.value);
   const anomalies: Record<string, number> = {};
   for (const type of ids.values()) anomalies[type] = (anomalies[type] ?? 0) + 1;
   return {
@@ -100,8 +116,16 @@ export async function detectLines(lines: AsyncIterable<string>, o: DetectOptions
       duplicate: byResult.get('duplicate') ?? 0,
       out_of_order: byResult.get('out_of_order') ?? 0,
       implausible: byResult.get('implausible') ?? 0,
+      stale: byResult.get('stale') ?? 0,
+      future: byResult.get('future') ?? 0,
       invalid,
     },
+    altitudesDropped: {
+      implausible: altDrops.get('implausible') ?? 0,
+      ground: altDrops.get('ground') ?? 0,
+      stopped: altDrops.get('stopped') ?? 0,
+    },
+    outages: router.feedStatus().outages,
     badLines,
     anomalies,
     events,
@@ -112,6 +136,7 @@ export async function detectLines(lines: AsyncIterable<string>, o: DetectOptions
 /** The one-line summary `detect` prints on stderr. */
 export function formatSummary(s: DetectSummary): string {
   const r = s.rejected;
+  const a = s.altitudesDropped;
   const bad = s.badLines.length
     ? ` (line${s.badLines.length > 1 ? 's' : ''} ${s.badLines.map((b) => `${b.line}: ${b.reason}`).join('; ')}${r.invalid > s.badLines.length ? '; ...' : ''})`
     : '';
@@ -121,7 +146,8 @@ export function formatSummary(s: DetectSummary): string {
     .join(', ');
   return (
     `detect: ${s.lines} lines, ${s.aircraft} aircraft, ${s.accepted} accepted; rejected: duplicate ${r.duplicate}, ` +
-    `out_of_order ${r.out_of_order}, implausible ${r.implausible}, invalid ${r.invalid}${bad}; ` +
-    `anomalies: ${types || 'none'} (${s.events} events)`
+    `out_of_order ${r.out_of_order}, implausible ${r.implausible}, stale ${r.stale}, future ${r.future}, ` +
+    `invalid ${r.invalid}${bad}; altitudes dropped: implausible ${a.implausible}, ground ${a.ground}, ` +
+    `stopped ${a.stopped}; feed outages ${s.outages}; anomalies: ${types || 'none'} (${s.events} events)`
   );
 }

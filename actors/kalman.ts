@@ -173,6 +173,16 @@ export class TrackFilter {
     this.s.fill(0, this.b, this.b + SIZE);
   }
 
+  /** Forgets the altitude channel: the next altitude starts it afresh (the altitude jumped). */
+  resetAltitude(): void {
+    this.s[this.b + U_INIT] = 0;
+  }
+
+  /** Holds the altitude where it is (vertical rate 0): on the ground, where reported altitudes are ignored. */
+  holdAltitude(): void {
+    this.s[this.b + UP + V] = 0;
+  }
+
   get initialised(): boolean {
     return this.s[this.b + H_INIT] === 1;
   }

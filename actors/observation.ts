@@ -1,4 +1,5 @@
 import type { AirportRef, NearestAirportCache } from './airports.ts';
+import { PHASE, type Phase } from './phase.ts';
 import { defineSlots, type Slotted } from './slots.ts';
 
 /**
@@ -25,6 +26,20 @@ export class Observation implements Slotted {
   declare vrateMs: number;
   onGround = false;
   squawk: string | null = null;
+  /** Flight phase of this update (phase.ts). */
+  phase: Phase = PHASE.UNKNOWN;
+  /** OpenSky emitter category (9 glider, 8 rotorcraft...), -1 when not reported. */
+  category = -1;
+  /** The report came from live OpenSky polling (its configured box is the edge of what is seen). */
+  liveSource = false;
+  /** Ground speed: reported, else the filter's (m/s). */
+  declare speedMs: number;
+  /** Smoothed true track (deg). */
+  declare trackDeg: number;
+  /** The vertical rate the feed reported with this update, NaN when none. */
+  declare reportedVrateMs: number;
+  /** The altitude this update reported, when it passed the altitude gate (NaN: none, dropped, or a jump). */
+  declare plausibleAltM: number;
   declare private nearestDistM: number;
   private nearest: AirportRef | null = null;
   /** `nearest` is for the current lat/lon. */
@@ -40,6 +55,10 @@ export class Observation implements Slotted {
     this.altM = Number.NaN;
     this.vrateMs = Number.NaN;
     this.nearestDistM = Number.NaN;
+    this.speedMs = Number.NaN;
+    this.trackDeg = Number.NaN;
+    this.reportedVrateMs = Number.NaN;
+    this.plausibleAltM = Number.NaN;
   }
 
   /** lat/lon changed: the airport is looked up again when asked for. */
@@ -81,4 +100,8 @@ export class Observation implements Slotted {
   'altM',
   'vrateMs',
   'nearestDistM',
+  'speedMs',
+  'trackDeg',
+  'reportedVrateMs',
+  'plausibleAltM',
 ]);

@@ -69,6 +69,15 @@ describe('OrderGate', () => {
     expect(g.check(T0 + 30_000, 10.004, 10)).toBe(GATE.RESET);
   });
 
+  it('calls the same position at a later time stale when the aircraft moves, a fix when it stands still', () => {
+    const g = gate();
+    expect(g.check(T0, 41, -73)).toBe(GATE.ACCEPTED);
+    expect(g.check(T0 + 5_000, 41, -73)).toBe(GATE.STALE);
+    expect(g.check(T0 + 10_000, 41, -73, false)).toBe(GATE.ACCEPTED); // parked on the ground
+    expect(g.check(T0 + 15_000, 41.001, -73)).toBe(GATE.ACCEPTED);
+    expect(g.check(T0 + 15_000, 41.001, -73)).toBe(GATE.DUPLICATE);
+  });
+
   it('never accepts a timestamp at or below the last accepted one (property)', () => {
     fc.assert(
       fc.property(
@@ -113,7 +122,10 @@ describe('OrderGate', () => {
           const lon1 = lon + dLon >= 180 ? lon + dLon - 360 : lon + dLon; // across the antimeridian too
           const within =
             fastDistM(lat, lon, lat1, lon1) <= Math.max(implausibleMinDistM, (maxSpeedMs * dtMs) / 1000);
-          expect(g.check(T0 + dtMs, lat1, lon1)).toBe(within ? GATE.ACCEPTED : GATE.IMPLAUSIBLE);
+          const same = lat1 === lat && lon1 === lon;
+          expect(g.check(T0 + dtMs, lat1, lon1)).toBe(
+            same ? GATE.STALE : within ? GATE.ACCEPTED : GATE.IMPLAUSIBLE,
+          );
         },
       ),
       { numRuns: 2000 },

@@ -7,10 +7,28 @@ import { defineSlots, type Slotted } from './slots.ts';
  * Pure: a few numbers of state, no allocation per check. Results are small integers so the hot
  * path returns no objects; GATE_RESULT names them for metrics.
  */
-export const GATE = { ACCEPTED: 0, RESET: 1, DUPLICATE: 2, OUT_OF_ORDER: 3, IMPLAUSIBLE: 4 } as const;
+export const GATE = {
+  ACCEPTED: 0,
+  RESET: 1,
+  DUPLICATE: 2,
+  OUT_OF_ORDER: 3,
+  IMPLAUSIBLE: 4,
+  /** The last fix's position again while time advances, by a moving aircraft: not a new fix. */
+  STALE: 5,
+  /** Far ahead of its partition's feed clock and never agreed by others (the router decides it). */
+  FUTURE: 6,
+} as const;
 export type GateCode = (typeof GATE)[keyof typeof GATE];
 /** The `updates_total{result}` label per code (a reset fix is accepted). */
-export const GATE_RESULT = ['accepted', 'accepted', 'duplicate', 'out_of_order', 'implausible'] as const;
+export const GATE_RESULT = [
+  'accepted',
+  'accepted',
+  'duplicate',
+  'out_of_order',
+  'implausible',
+  'stale',
+  'future',
+] as const;
 
 export class OrderGate implements Slotted {
   static readonly SLOTS: number;
@@ -32,11 +50,16 @@ export class OrderGate implements Slotted {
     this.lastTsMs = -1;
   }
 
-  /** Decides on one fix; an accepted (or reset) fix becomes the new reference. */
-  check(tsMs: number, lat: number, lon: number): GateCode {
+  /**
+   * Decides on one fix; an accepted (or reset) fix becomes the new reference. `moving`: the aircraft
+   * is airborne or reports ground speed; then the very same position at a later time is a stale,
+   * repeated position (the feed re-sent an old fix with a new time), not a new fix.
+   */
+  check(tsMs: number, lat: number, lon: number, moving = true): GateCode {
     if (this.lastTsMs < 0) return this.accept(tsMs, lat, lon, GATE.ACCEPTED);
     if (tsMs === this.lastTsMs) return GATE.DUPLICATE;
     if (tsMs < this.lastTsMs) return GATE.OUT_OF_ORDER;
+    if (moving && lat === this.lastLat && lon === this.lastLon) return GATE.STALE;
     if (this.plausible(this.lastTsMs, this.lastLat, this.lastLon, tsMs, lat, lon)) {
       this.chainCount = 0;
       return this.accept(tsMs, lat, lon, GATE.ACCEPTED);

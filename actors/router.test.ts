@@ -5,7 +5,7 @@ import { createMetrics } from '../runtime/metrics/metrics.ts';
 import { AirportIndex } from './airports.ts';
 import { memoryPorts } from './memory-ports.ts';
 import { createFlightRouter, type FlightRouterConfig } from './router.ts';
-import { flight } from './scenario.ts';
+import { backgroundTraffic, flight, T0_MS } from './scenario.ts';
 
 const airports = AirportIndex.fromGeoJSON(
   readFileSync(new URL('../fixtures/airports.geojson', import.meta.url), 'utf8'),
@@ -113,8 +113,9 @@ describe('FlightRouter', () => {
     const { ports, router } = setup();
     const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);
     const busy = flight('ff0002', cruise(42), [{ durationS: 400 }]);
-    for (const e of quiet) router.dispatch(e);
-    for (const e of busy) router.dispatch(e);
+    // Others reported all around where it should be: coverage is live there.
+    const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 400 });
+    for (const e of [...quiet, ...busy, ...around].sort((p, q) => p.ts - q.ts)) router.dispatch(e);
     await router.drain();
     const lost = ports.events.filter((e) => e.type === 'signal_lost');
     expect(lost.map((e) => `${e.icao24}:${e.phase}`)).toEqual(['ee0001:open']);
@@ -122,7 +123,8 @@ describe('FlightRouter', () => {
     expect(lost[0].started_at).toBe(lastQuiet);
     expect(lost[0].detected_at - lastQuiet).toBeGreaterThanOrEqual(120_000);
     expect(lost[0].detected_at - lastQuiet).toBeLessThan(126_000);
-    const resumed: FlightEnvelope = { ...quiet[quiet.length - 1], ts: busy[busy.length - 1].ts + 1_000 };
+    const last = quiet[quiet.length - 1];
+    const resumed: FlightEnvelope = { ...last, lat: last.lat - 0.2, ts: busy[busy.length - 1].ts + 1_000 };
     router.dispatch(resumed);
     await router.drain();
     expect(ports.events.filter((e) => e.type === 'signal_lost').map((e) => e.phase)).toEqual([
@@ -258,9 +260,84 @@ describe('FlightRouter: silence timers while partitions catch up', () => {
     const ports = memoryPorts();
     const router = createFlightRouter({ ports, metrics: createMetrics(), airports });
     const fa = a().filter((e, _, all) => e.ts - all[0]!.ts < 100_000 || e.ts - all[0]!.ts > 300_000);
-    for (const e of [...fa, ...b()].sort((p, q) => p.ts - q.ts)) router.dispatch(e, { partition: 0 });
+    const around = backgroundTraffic({ lat: 40.6, lon: -72.0 }, { durationS: 400 });
+    for (const e of [...fa, ...b(), ...around].sort((p, q) => p.ts - q.ts))
+      router.dispatch(e, { partition: 0 });
     await router.drain();
     await router.stopAll();
     expect(silenceEvents(ports.events)).toEqual(['aa0001:open', 'aa0001:closed']);
+  });
+});
+
+describe('FlightRouter: a feed clock one message cannot move, and outages of the source (issue 16)', () => {
+  const cruise = (lat: number, lon = -71.5) => ({ lat, lon, altM: 9_000, speedMs: 220, trackDeg: 240 });
+  /** Six aircraft reporting every 5 s for `durationS`, plus live coverage around them. */
+  const fleet = (durationS: number) => [
+    ...['ab0001', 'ab0002', 'ab0003', 'ab0004', 'ab0005', 'ab0006'].flatMap((id, k) =>
+      flight(id, cruise(41 + k * 0.1), [{ durationS }]),
+    ),
+    ...backgroundTraffic({ lat: 40.8, lon: -71.9 }, { durationS, spanDeg: 1, stepDeg: 0.5 }),
+  ];
+
+  it('one fix an hour ahead is held, then dropped as future: no signal_lost, no out_of_order, the clock unmoved', async () => {
+    const { ports, metrics, router } = setup();
+    const envs = fleet(400).sort((p, q) => p.ts - q.ts);
+    const k = envs.findIndex((e) => e.icao24 === 'ab0003' && e.ts > T0_MS + 100_000);
+    const future: FlightEnvelope = { ...envs[k], ts: envs[k].ts + 3_600_000, lat: envs[k].lat + 0.01 };
+    envs.splice(k, 0, future);
+    for (const e of envs) router.dispatch(e);
+    await router.drain();
+    expect(router.feedTsMs).toBeLessThan(T0_MS + 401_000);
+    expect(ports.events).toEqual([]);
+    await router.stopAll();
+    expect(await metric(metrics, 'updates_total', { result: 'out_of_order' })).toBe(0);
+    expect(await metric(metrics, 'updates_total', { result: 'future' })).toBe(1);
+    expect(await metric(metrics, 'updates_total', { result: 'accepted' })).toBe(envs.length - 1);
+  });
+
+  it('a 3-minute silence of the whole source is an outage: counted and told, no signal_lost, nothing lost', async () => {
+    const outages: unknown[] = [];
+    const { ports, metrics, router } = setup({ onOutage: (o) => outages.push(o) });
+    const gapFrom = T0_MS + 150_000;
+    const envs = fleet(500)
+      .filter((e) => e.ts < gapFrom || e.ts >= gapFrom + 180_000)
+      // Two aircraft never come back after the outage: they went quiet with the feed.
+      .filter((e) => e.ts < gapFrom || (e.icao24 !== 'ab0001' && e.icao24 !== 'ab0002'))
+      .sort((p, q) => p.ts - q.ts);
+    for (const e of envs) router.dispatch(e);
+    await router.drain();
+    expect(ports.events.filter((e) => e.type === 'signal_lost')).toEqual([]);
+    expect(outages).toHaveLength(1);
+    expect(outages[0]).toMatchObject({ partition: -1 });
+    expect(router.feedStatus().outages).toBe(1);
+    await router.stopAll();
+    expect(await metric(metrics, 'feed_outages_total')).toBe(1);
+    expect(await metric(metrics, 'updates_total', { result: 'accepted' })).toBe(envs.length);
+    expect(await metric(metrics, 'updates_total', { result: 'future' })).toBe(0);
+  });
+
+  it('an aircraft that goes quiet while the feed goes on, where others are seen, is still lost', async () => {
+    const { ports, router } = setup();
+    const envs = fleet(400)
+      .filter((e) => e.icao24 !== 'ab0004' || e.ts < T0_MS + 100_000)
+      .sort((p, q) => p.ts - q.ts);
+    for (const e of envs) router.dispatch(e);
+    await router.drain();
+    const lost = ports.events.filter((e) => e.type === 'signal_lost');
+    expect(lost.map((e) => e.icao24)).toEqual(['ab0004']);
+    expect(lost[0].details.nearby_reports as number).toBeGreaterThan(0);
+    await router.stopAll();
+  });
+
+  it('reports the feed as waiting, live, then in outage by wall time', async () => {
+    let wall = 1_000;
+    const { router } = setup({ now: () => wall });
+    expect(router.feedStatus().state).toBe('waiting');
+    router.dispatch(flight('ab0009', cruise(41), [{ durationS: 5 }])[0]);
+    await router.drain();
+    expect(router.feedStatus()).toMatchObject({ state: 'live', quietS: 0 });
+    wall += 61_000;
+    expect(router.feedStatus()).toMatchObject({ state: 'outage', quietS: 61 });
+    await router.stopAll();
   });
 });

@@ -51,3 +51,38 @@ export function flight(
   const truth = truthTrack({ tsMs: T0_MS, ...start }, legs, { minDtS: everyS, maxDtS: everyS, seed: 1 });
   return truth.map((p) => envelope(icao24, p));
 }
+
+/**
+ * Background traffic that makes the coverage map live around a place: a grid of aircraft every
+ * `stepDeg` over `spanDeg` either side of (lat, lon), each flying slow circles at `altM` and
+ * reporting every 5 s for `durationS` from `tsMs`. signal_lost fires only where others are seen.
+ */
+export function backgroundTraffic(
+  centre: { lat: number; lon: number },
+  o: { spanDeg?: number; stepDeg?: number; altM?: number; durationS: number; tsMs?: number; prefix?: string },
+): FlightEnvelope[] {
+  const span = o.spanDeg ?? 1.5;
+  const step = o.stepDeg ?? 0.25;
+  const out: FlightEnvelope[] = [];
+  let n = 0;
+  for (let dLat = -span; dLat <= span + 1e-9; dLat += step) {
+    for (let dLon = -span; dLon <= span + 1e-9; dLon += step) {
+      const icao24 = `${o.prefix ?? 'f'}${(n++).toString(16).padStart(5, '0')}`;
+      const start = {
+        tsMs: (o.tsMs ?? T0_MS) + ((n * 379) % 5000),
+        lat: centre.lat + dLat,
+        lon: centre.lon + dLon,
+        altM: o.altM ?? 9_000,
+        speedMs: 100,
+        trackDeg: (n * 37) % 360,
+      };
+      const truth = truthTrack(start, [{ durationS: o.durationS, turnDegS: 3 }], {
+        minDtS: 5,
+        maxDtS: 5,
+        seed: n,
+      });
+      for (const p of truth) out.push(envelope(icao24, p));
+    }
+  }
+  return out.sort((a, b) => a.ts - b.ts);
+}

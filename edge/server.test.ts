@@ -46,6 +46,7 @@ beforeAll(async () => {
     uiDir: join(uiDir, 'dist'),
     airportsFile,
     readiness: { bus: () => true },
+    status: { feed: () => ({ state: 'live' }) },
   });
   wsUrl = `ws://127.0.0.1:${edge.port}/ws/flights`;
 });
@@ -380,7 +381,11 @@ describe('edge over real WebSockets', () => {
       expect(metrics).toContain(name);
     }
     expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' });
-    expect(await (await get('/readyz')).json()).toEqual({ ready: true, checks: { bus: true } });
+    expect(await (await get('/readyz')).json()).toEqual({
+      ready: true,
+      checks: { bus: true },
+      feed: { state: 'live' },
+    });
     const history = await get('/history/abc123');
     expect(history.status).toBe(503);
     expect(((await history.json()) as { error: string }).error).toContain('database');

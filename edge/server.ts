@@ -68,6 +68,8 @@ export interface EdgeOptions {
   uiDir?: string;
   /** Readiness checks by name (bus connected, DB reachable...): GET /readyz runs them all. */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
+  /** States shown beside the checks in GET /readyz without deciding readiness (e.g. `feed`: live or outage). */
+  status?: Record<string, () => unknown>;
   /** permessage-deflate (uWS SHARED_COMPRESSOR). Off by default: uWS compresses per socket. */
   compression?: boolean;
   backpressure?: BackpressureLimits;
@@ -288,7 +290,9 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
         }),
       );
       const ready = Object.values(checks).every(Boolean);
-      json(res, ready ? 200 : 503, JSON.stringify({ ready, checks }));
+      const states: Record<string, unknown> = {};
+      for (const [name, fn] of Object.entries(options.status ?? {})) states[name] = fn();
+      json(res, ready ? 200 : 503, JSON.stringify({ ready, checks, ...states }));
     });
   });
 

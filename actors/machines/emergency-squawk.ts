@@ -65,6 +65,14 @@ export class EmergencySquawkMachine implements Slotted {
     out.push(this.event(o, 'closed', this.runStartTs));
   }
 
+  /** The flight ended at `endTsMs` (long silence, track reset): an open event closes there. */
+  endFlight(o: Observation, out: AnomalyEvent[], endTsMs: number): void {
+    this.run = 0;
+    if (!this.open) return;
+    this.open = false;
+    out.push(this.event(o, 'closed', endTsMs));
+  }
+
   private event(o: Observation, phase: 'open' | 'closed', endedAt: number | null): AnomalyEvent {
     const codes = this.codes ?? [];
     const squawk = codes[0];

@@ -1,7 +1,9 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
 import { type AirportRef, elevationOf } from '../airports.ts';
 import type { DetectorOptions } from '../defaults.ts';
+import { DEG } from '../geo.ts';
 import type { Observation } from '../observation.ts';
+import { PHASE } from '../phase.ts';
 import { defineSlots, type Slotted } from '../slots.ts';
 import { anomalyEvent, round1 } from './event.ts';
 
@@ -15,16 +17,27 @@ type Opts = Pick<
   | 'goAroundMinClimbM'
   | 'approachMinDescentM'
   | 'goAroundFlagS'
+  | 'goAroundMaxClimbS'
+  | 'finalApproachMaxOffDeg'
+  | 'overAirportRadiusM'
 >;
 
+/** OpenSky emitter category of gliders: they circle low near airfields in thermals; never an approach. */
+const CATEGORY_GLIDER = 9;
+
 /**
- * go_around (contract section 4). IDLE -> APPROACH when within `approachRadiusM` of the nearest
- * airport, below `approachMaxHeightM` over its elevation and descending. In APPROACH the lowest
- * point within `lowPointRadiusM` is tracked (height over that airport: a high airport such as KDEN
- * counts from its own 1,655 m, not from sea level). A low point under `goAroundMaxLowHeightM`
- * followed by a climb of `goAroundMinClimbM` without ground contact is a go-around: one event,
- * emitted closed. Ground contact (landing, touch-and-go) ends the approach silently, and so does
- * leaving the airport's zone.
+ * go_around: an aborted approach. IDLE -> APPROACH when within `approachRadiusM` of the nearest
+ * airport, below `approachMaxHeightM` over its elevation, in the descent phase (phase.ts). In
+ * APPROACH the lowest point within `lowPointRadiusM` is tracked (height over that airport: a high
+ * airport such as KDEN counts from its own 1,655 m, not from sea level), with whether it was on the
+ * final approach: heading for the airport (track within `finalApproachMaxOffDeg` of the bearing to
+ * it) or over it (within `overAirportRadiusM`). A low point on the final approach under
+ * `goAroundMaxLowHeightM`, after a descent of `approachMinDescentM`, followed within
+ * `goAroundMaxClimbS` by a climb (climb phase) of `goAroundMinClimbM` is a go-around: one event,
+ * emitted closed. The approach ends silently on the ground (on_ground, or slowed to taxi speed low
+ * at the airport: a landing or touch-and-go), at a gap in the reports or a new flight (the core
+ * calls `reset`), on leaving the airport's zone, or on climbing out above the approach height.
+ * Gliders are never approaching.
  */
 export class GoAroundMachine implements Slotted {
   static readonly SLOTS: number;
@@ -35,6 +48,8 @@ export class GoAroundMachine implements Slotted {
   declare private lowLat: number;
   declare private lowLon: number;
   declare private flagUntilMs: number;
+  /** The low point was on the final approach (heading for the airport, or over it). */
+  private lowOnFinal = false;
   private lowAirport: AirportRef | null = null;
 
   constructor(
@@ -51,10 +66,15 @@ export class GoAroundMachine implements Slotted {
     return tsMs <= this.flagUntilMs;
   }
 
+  /** A gap, a new flight or a landing: no approach is followed across it. */
+  reset(): void {
+    this.approaching = false;
+  }
+
   update(o: Observation, out: AnomalyEvent[]): void {
     const alt = o.altM;
     if (Number.isNaN(alt)) return;
-    if (o.onGround) {
+    if (o.phase === PHASE.GROUND || o.category === CATEGORY_GLIDER) {
       this.approaching = false; // landed, or touched and went: not a go-around
       return;
     }
@@ -62,7 +82,11 @@ export class GoAroundMachine implements Slotted {
     // Higher than the approach height over the highest airport is higher over every airport: no
     // approach can start or go on, whichever is nearest (so none needs looking up).
     const aboveAll = alt - o.maxAirportElevationM > op.approachMaxHeightM;
-    if (!this.approaching && (aboveAll || !(o.vrateMs < -op.approachDescentRateMs))) return;
+    if (
+      !this.approaching &&
+      (aboveAll || o.phase !== PHASE.DESCENT || !(o.vrateMs < -op.approachDescentRateMs))
+    )
+      return;
     if (aboveAll) {
       this.approaching = false; // climbed out without getting low: no event
       return;
@@ -88,15 +112,23 @@ export class GoAroundMachine implements Slotted {
       this.lowLat = o.lat;
       this.lowLon = o.lon;
       this.lowAirport = ap;
+      this.lowOnFinal = onFinal(o, ap as AirportRef, op);
     }
     const low = this.lowAirport;
     if (low === null) return;
     const lowHeight = this.lowAltM - elevationOf(low);
     const climb = alt - this.lowAltM;
+    if (o.tsMs - this.lowTsMs > op.goAroundMaxClimbS * 1000 && climb < op.goAroundMinClimbM) {
+      this.approaching = false; // low for minutes without climbing away: not a go-around
+      return;
+    }
     if (
       lowHeight < op.goAroundMaxLowHeightM &&
+      this.lowOnFinal &&
+      o.phase === PHASE.CLIMB &&
       this.startAltM - this.lowAltM >= op.approachMinDescentM &&
-      climb >= op.goAroundMinClimbM
+      climb >= op.goAroundMinClimbM &&
+      o.tsMs - this.lowTsMs <= op.goAroundMaxClimbS * 1000
     ) {
       this.approaching = false;
       this.flagUntilMs = o.tsMs + op.goAroundFlagS * 1000;
@@ -120,6 +152,18 @@ export class GoAroundMachine implements Slotted {
       );
     }
   }
+}
+
+/** Heading for the airport (track within the allowed angle of the bearing to it), or over it. */
+function onFinal(o: Observation, ap: AirportRef, op: Opts): boolean {
+  if (o.airportDistM <= op.overAirportRadiusM) return true;
+  if (Number.isNaN(o.trackDeg)) return false;
+  const dLon = (ap.lon - o.lon) * Math.cos(o.lat * DEG);
+  const dLat = ap.lat - o.lat;
+  const bearing = Math.atan2(dLon, dLat) / DEG;
+  let off = Math.abs(o.trackDeg - bearing) % 360;
+  if (off > 180) off = 360 - off;
+  return off <= op.finalApproachMaxOffDeg;
 }
 
 (GoAroundMachine as unknown as { SLOTS: number }).SLOTS = defineSlots(GoAroundMachine, [

@@ -201,3 +201,92 @@ describe('signal_lost', () => {
     expect(runAll(envs, [envs[envs.length - 1].ts + 300_000])).toEqual([]);
   });
 });
+
+describe('flights, plausible altitudes and fresh positions (issue 15)', () => {
+  it('rapid_descent stays silent on one bogus altitude sample (FL470 for one report at FL350)', () => {
+    const envs = flight('a00040', cruise(10_668), [{ durationS: 300 }]);
+    envs[20].baro_alt_m = 14_326;
+    expect(runAll(envs)).toEqual([]);
+  });
+
+  it('rapid_descent stays silent on an altitude field flipping between two values thousands of feet apart', () => {
+    const envs = flight('a00041', cruise(9_000), [{ durationS: 400 }]);
+    envs.forEach((e, i) => {
+      if (i % 2 === 1 && i > 10) e.baro_alt_m = 7_500;
+    });
+    expect(runAll(envs)).toEqual([]);
+  });
+
+  it('rapid_descent stays silent on a parked aircraft whose altitude jumps around, and on a frozen position', () => {
+    const parked = flight('a00042', { ...cruise(0), speedMs: 0 }, [{ durationS: 300 }]).map((e, i) => ({
+      ...e,
+      on_ground: true,
+      speed_ms: 0,
+      baro_alt_m: i % 7 === 3 ? 14_000 : 10,
+    }));
+    expect(runAll(parked)).toEqual([]);
+    // Position frozen while the altitude field jumps: stale fixes feed nothing.
+    const frozen = flight('a00043', cruise(9_000), [{ durationS: 200 }]);
+    const f0 = frozen[10];
+    const stale = frozen
+      .slice(11)
+      .map((e, i) => ({ ...e, lat: f0.lat, lon: f0.lon, baro_alt_m: 9_000 - i * 400 }));
+    expect(runAll([...frozen.slice(0, 11), ...stale])).toEqual([]);
+  });
+
+  it('rapid_descent needs the reported vertical rate to agree where the feed has one', () => {
+    const envs = flight('a00044', cruise(11_000), [
+      { durationS: 120 },
+      { durationS: 180, vrateMs: -6_500 * FPM_MS },
+    ]);
+    for (const e of envs) e.vrate_ms = 0; // the feed says level all along
+    expect(runAll(envs)).toEqual([]);
+  });
+
+  it('go_around stays silent on a take-off, a level transit past an airport and a glider circling low', () => {
+    const takeoff = flight(
+      'a00050',
+      { ...offset(JFK.lat, JFK.lon, 90, 1_000), altM: 4, speedMs: 80, trackDeg: 90 },
+      [{ durationS: 120, vrateMs: 10 }],
+    );
+    expect(runAll(takeoff)).toEqual([]);
+    const transit = flight(
+      'a00051',
+      { ...offset(JFK.lat, JFK.lon, 270, 15_000), altM: 500, speedMs: 90, trackDeg: 90 },
+      [
+        { durationS: 60, vrateMs: -1.5 },
+        { durationS: 60, vrateMs: 0 },
+        { durationS: 60, vrateMs: 3 },
+        { durationS: 60 },
+      ],
+    );
+    expect(runAll(transit)).toEqual([]);
+    const glider = approach('a00052', JFK, 100, 300).map((e) => ({ ...e, category: 9 }));
+    expect(runAll(glider)).toEqual([]);
+  });
+
+  it('go_around never pairs a landing with the next departure an hour later (a new flight)', () => {
+    const arrival = approach('a00053', JFK, 60, 0).filter((e) => e.ts < T0_MS + 170_000);
+    const departure = flight(
+      'a00053',
+      { ...offset(JFK.lat, JFK.lon, 90, 500), altM: 10, speedMs: 80, trackDeg: 90 },
+      [{ durationS: 120, vrateMs: 10 }],
+    ).map((e) => ({ ...e, ts: e.ts + 3_600_000 }));
+    expect(runAll([...arrival, ...departure])).toEqual([]);
+  });
+
+  it('go_around stays silent when the aircraft slows to taxi speed low at the airport without on_ground, then departs', () => {
+    const envs = approach('a00054', JFK, 30, 300).map((e, i, all) => {
+      const lowIdx = all.findIndex((x) => (x.baro_alt_m ?? 0) < 60);
+      return i >= lowIdx && i < lowIdx + 6 ? { ...e, speed_ms: 8, vrate_ms: 0 } : e;
+    });
+    expect(runAll(envs)).toEqual([]);
+  });
+
+  it('go_around fires only when the low point was on the final approach (heading for the airport)', () => {
+    // Same profile flown away from the airport (track 90 deg from the east side): no final approach.
+    const away = approach('a00055', JFK, 100, 300).map((e) => ({ ...e, track_deg: 90 }));
+    expect(runAll(away)).toEqual([]);
+    expect(runAll(approach('a00056', JFK, 100, 300)).map((e) => e.type)).toEqual(['go_around']);
+  });
+});

@@ -3,6 +3,7 @@ import { elevationOf } from '../airports.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import { FPM_MS } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
+import { PHASE } from '../phase.ts';
 import { defineSlots, type Slotted } from '../slots.ts';
 import { anomalyEvent, round1 } from './event.ts';
 
@@ -20,6 +21,8 @@ type Opts = Pick<
   | 'rapidDescentMinStartHeightM'
   | 'rapidDescentCalmRateMs'
   | 'rapidDescentCalmS'
+  | 'rapidDescentMinFixes'
+  | 'rapidDescentVrateAgreement'
 >;
 
 /**
@@ -27,6 +30,13 @@ type Opts = Pick<
  * window, above `rapidDescentRateMs` (4,000 ft/min), with the window starting at least
  * `rapidDescentMinStartHeightM` over the nearest airport (sea level when none is near). Warning;
  * critical beyond 6,000 ft/min. Closes after `rapidDescentCalmS` of descent slower than 1,000 ft/min.
+ *
+ * Only a confirmed descent opens it: the aircraft airborne in the descent phase, the last
+ * `rapidDescentMinFixes` or more consecutive reports each with a plausible altitude (altitude-gate.ts)
+ * no higher than the one before, that run covering at least half the window, and, where the feed
+ * reports a vertical rate, its mean over the run at least `rapidDescentVrateAgreement` of the
+ * window's rate. A bogus sample, a field flipping between two values or an altitude jump (no path
+ * between two levels) breaks the run and clears the window.
  *
  * The window is a ring of (ts, alt) samples in one Float64Array; samples older than the newest one
  * at or before "now - window" are dropped, so each update costs O(1) amortised.
@@ -46,6 +56,13 @@ export class RapidDescentMachine implements Slotted {
   declare private startHeightM: number;
   declare private refElevationM: number;
   private severity: Severity = 'warning';
+  /** Consecutive reports with a plausible altitude no higher than the previous one. */
+  private runFixes = 0;
+  declare private runStartTs: number;
+  declare private runLastAltM: number;
+  /** The reported vertical rate averaged over about a third of the window (NaN: none reported). */
+  declare private vrAvgMs: number;
+  declare private vrAvgTs: number;
 
   /** Slots needed for these options: the scalars, then one (ts, alt) pair per ring entry. */
   static slotsFor(opts: Pick<Opts, 'rapidDescentWindowS'>): number {
@@ -65,15 +82,59 @@ export class RapidDescentMachine implements Slotted {
     this.cap = RapidDescentMachine.capacity(opts);
     this.ringBase = b + RapidDescentMachine.SCALARS;
     this.calmSinceMs = Number.NaN;
+    this.runLastAltM = Number.NaN;
+    this.vrAvgMs = Number.NaN;
   }
 
   /** Forget the window (the track was re-initialised: altitudes before and after do not compare). */
   resetWindow(): void {
     this.count = 0;
     this.head = 0;
+    this.runFixes = 0;
+    this.runLastAltM = Number.NaN;
+    this.vrAvgMs = Number.NaN;
+  }
+
+  /** The flight ended at `endTsMs`: an open event closes there; the next flight starts clean. */
+  endFlight(o: Observation, out: AnomalyEvent[], endTsMs: number): void {
+    this.resetWindow();
+    if (!this.open) return;
+    this.open = false;
+    out.push(this.event(o, 'closed', endTsMs, Number.NaN));
+  }
+
+  /** Follows the run of plausible, non-climbing reports. */
+  private followRun(o: Observation): void {
+    const pa = o.plausibleAltM;
+    if (o.phase === PHASE.GROUND || Number.isNaN(pa)) {
+      this.runFixes = 0;
+      this.runLastAltM = Number.NaN;
+      return;
+    }
+    if (this.runFixes > 0 && pa <= this.runLastAltM) {
+      this.runFixes++;
+    } else {
+      this.runFixes = 1;
+      this.runStartTs = o.tsMs;
+    }
+    this.runLastAltM = pa;
+  }
+
+  /** Follows the reported vertical rate (an exponential average over a third of the window). */
+  private followVrate(o: Observation): void {
+    const rv = o.reportedVrateMs;
+    if (Number.isNaN(rv)) return;
+    if (Number.isNaN(this.vrAvgMs)) this.vrAvgMs = rv;
+    else {
+      const k = Math.min(1, (3 * (o.tsMs - this.vrAvgTs)) / (this.opts.rapidDescentWindowS * 1000));
+      this.vrAvgMs += (rv - this.vrAvgMs) * k;
+    }
+    this.vrAvgTs = o.tsMs;
   }
 
   update(o: Observation, out: AnomalyEvent[]): void {
+    this.followRun(o);
+    this.followVrate(o);
     const alt = o.altM;
     if (Number.isNaN(alt)) return;
     const now = o.tsMs;
@@ -93,7 +154,12 @@ export class RapidDescentMachine implements Slotted {
     const rateMs = haveWindow ? (r[rb + this.head * 2 + 1] - alt) / ((now - baseTs) / 1000) : Number.NaN;
 
     if (!this.open) {
-      if (!haveWindow || o.onGround || !(rateMs > this.opts.rapidDescentRateMs)) return;
+      if (!haveWindow || o.phase !== PHASE.DESCENT || !(rateMs > this.opts.rapidDescentRateMs)) return;
+      // Confirmed by consecutive plausible reports over (at least half) the window...
+      if (this.runFixes < this.opts.rapidDescentMinFixes || this.runStartTs > baseTs + windowMs / 2) return;
+      // ...and by the reported vertical rate where the feed has one.
+      if (!Number.isNaN(this.vrAvgMs) && !(this.vrAvgMs < -this.opts.rapidDescentVrateAgreement * rateMs))
+        return;
       const elevation = elevationOf(o.airport);
       const startHeight = r[rb + this.head * 2 + 1] - elevation;
       if (startHeight < this.opts.rapidDescentMinStartHeightM) return;
@@ -116,7 +182,7 @@ export class RapidDescentMachine implements Slotted {
       out.push(this.event(o, 'open', null, rateMs, 'warning'));
     }
     const instant = Number.isNaN(o.vrateMs) ? -rateMs : o.vrateMs;
-    if (o.onGround || instant > -this.opts.rapidDescentCalmRateMs) {
+    if (o.phase !== PHASE.DESCENT || instant > -this.opts.rapidDescentCalmRateMs) {
       if (Number.isNaN(this.calmSinceMs)) this.calmSinceMs = now;
       if (now - this.calmSinceMs >= this.opts.rapidDescentCalmS * 1000) {
         this.open = false;
@@ -193,4 +259,8 @@ export class RapidDescentMachine implements Slotted {
   'calmSinceMs',
   'startHeightM',
   'refElevationM',
+  'runStartTs',
+  'runLastAltM',
+  'vrAvgMs',
+  'vrAvgTs',
 ]);

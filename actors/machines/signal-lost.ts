@@ -1,15 +1,43 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
-import type { NearestAirportCache } from '../airports.ts';
+import { elevationOf, type NearestAirportCache } from '../airports.ts';
+import { BANDS, bandOf, type CoverageMap } from '../coverage.ts';
 import type { DetectorOptions } from '../defaults.ts';
+import { DEG, M_PER_DEG, wrapDeg } from '../geo.ts';
 import type { Observation } from '../observation.ts';
+import { PHASE, PHASE_NAMES, type Phase } from '../phase.ts';
 import { defineSlots, type Slotted } from '../slots.ts';
-import { anomalyEvent } from './event.ts';
+import { anomalyEvent, round1 } from './event.ts';
+
+/** A configured source area (live polling's box): west, south, east, north in degrees. */
+export type SourceBox = readonly [number, number, number, number];
+
+type Opts = Pick<
+  DetectorOptions,
+  | 'signalLostAfterS'
+  | 'coverageMinReports'
+  | 'coverageAheadM'
+  | 'coverageExtentS'
+  | 'arrivalMaxHeightM'
+  | 'arrivalRadiusM'
+  | 'sourceEdgeMarginM'
+>;
 
 /**
- * signal_lost: an airborne aircraft with no accepted update for `signalLostAfterS` while the feed
- * as a whole still advances (the router's feed clock, delivered by `tick`). Info; started at the
- * last update, closed by the next accepted update. Nothing here reads a clock: time is the
- * stream's, so a file replay reports exactly what the live pipeline would.
+ * signal_lost: an airborne aircraft silent for `signalLostAfterS` of feed time where we can see.
+ * The router delivers `tick` when the aircraft's partition clock passes its deadline; it opens an
+ * event only if all of these hold, and the event's details say what was found:
+ * - the aircraft was airborne (not in the ground phase) at its last report;
+ * - it was not low near an airport (below `arrivalMaxHeightM` within `arrivalRadiusM`): a landing,
+ *   or an arrival or departure below what receivers see there;
+ * - the feed has been live since before its last report (no outage of the source in between:
+ *   what vanished during an outage could have gone anywhere);
+ * - where it should be now (dead-reckoned from its last position, track and speed), coverage is
+ *   live: others were reported there (3x3 cells of the coverage map, its altitude band or the one
+ *   below) at least `coverageMinReports` times during the silence, and both that position and the
+ *   one `coverageAheadM` further on lie inside what the source covers (coverage.ts `insideSince`:
+ *   covered cells on every side within `coverageExtentS`): it is not leaving the area at its edge;
+ * - for live polling, that position is `sourceEdgeMarginM` inside the configured box.
+ * Info; started at the last report, closed by the next accepted update. Time is the stream's.
  */
 export class SignalLostMachine implements Slotted {
   static readonly SLOTS: number;
@@ -19,14 +47,20 @@ export class SignalLostMachine implements Slotted {
   declare private lastLat: number;
   declare private lastLon: number;
   declare private lastAltM: number;
-  private lastAirborne = false;
+  declare private lastSpeedMs: number;
+  declare private lastTrackDeg: number;
+  private lastPhase: Phase = PHASE.UNKNOWN;
+  private lastLive = false;
   private icao24 = '';
   private callsign: string | null = null;
 
   constructor(
-    private readonly opts: Pick<DetectorOptions, 'signalLostAfterS'>,
-    /** Where the nearest airport of the last position is looked up, only when an event needs it. */
+    private readonly opts: Opts,
+    /** Where the nearest airport of the last position is looked up, only when a tick needs it. */
     private readonly airports: NearestAirportCache | null = null,
+    /** Null: no coverage condition (the aircraft alone is all that is known). */
+    private readonly coverage: CoverageMap | null = null,
+    private readonly sourceBox: SourceBox | null = null,
     readonly s = new Float64Array(SignalLostMachine.SLOTS),
     readonly b = 0,
   ) {
@@ -68,18 +102,73 @@ export class SignalLostMachine implements Slotted {
       );
     }
     this.lastTsMs = o.tsMs;
-    this.lastAirborne = !o.onGround;
+    this.lastPhase = o.phase;
+    this.lastLive = o.liveSource;
     this.icao24 = o.icao24;
     this.callsign = o.callsign;
     this.lastLat = o.lat;
     this.lastLon = o.lon;
     this.lastAltM = o.altM;
+    this.lastSpeedMs = o.speedMs;
+    this.lastTrackDeg = o.trackDeg;
   }
 
-  /** The feed clock advanced to `feedTsMs` (ms): opens the event if this aircraft has gone quiet. */
-  tick(feedTsMs: number, out: AnomalyEvent[]): void {
-    if (this.open || this.lastTsMs < 0 || !this.lastAirborne) return;
-    if (feedTsMs - this.lastTsMs < this.opts.signalLostAfterS * 1000) return;
+  /** A report that proves the transponder is heard but brings no new position (a stale one). */
+  heard(tsMs: number): void {
+    if (!this.open && this.lastTsMs >= 0 && tsMs > this.lastTsMs) this.lastTsMs = tsMs;
+  }
+
+  /**
+   * The feed clock of the aircraft's partition advanced to `feedTsMs`; the feed has been live (no
+   * outage) since `liveSinceMs`. Opens the event if this aircraft has gone quiet where we can see.
+   */
+  tick(feedTsMs: number, liveSinceMs: number, out: AnomalyEvent[]): void {
+    if (this.open || this.lastTsMs < 0) return;
+    const silentMs = feedTsMs - this.lastTsMs;
+    if (silentMs < this.opts.signalLostAfterS * 1000) return;
+    if (this.lastPhase === PHASE.GROUND || this.lastPhase === PHASE.UNKNOWN) return;
+    if (this.lastTsMs < liveSinceMs) return; // it went quiet with the whole feed (an outage)
+    const op = this.opts;
+    let airportIdent: string | null = null;
+    let airportDistM = Number.NaN;
+    if (this.airports !== null) {
+      this.airports.at(this.lastLat, this.lastLon);
+      const ap = this.airports.airport;
+      airportIdent = ap?.ident ?? null;
+      airportDistM = this.airports.distM;
+      const height = this.lastAltM - elevationOf(ap);
+      // Low near an airport: landed, or below what receivers see there (arrivals, departures).
+      if (ap !== null && airportDistM <= op.arrivalRadiusM && !(height >= op.arrivalMaxHeightM)) return;
+    }
+    // Where it should be now.
+    const moveM = Number.isNaN(this.lastSpeedMs) ? 0 : (this.lastSpeedMs * silentMs) / 1000;
+    const tr = Number.isNaN(this.lastTrackDeg) ? 0 : this.lastTrackDeg * DEG;
+    const dLatPerM = Math.cos(tr) / M_PER_DEG;
+    const dLonPerM = Math.sin(tr) / (M_PER_DEG * Math.max(0.01, Math.cos(this.lastLat * DEG)));
+    const drLat = clampLat(this.lastLat + moveM * dLatPerM);
+    const drLon = wrapDeg(this.lastLon + moveM * dLonPerM);
+    const box = this.sourceBox;
+    if (box !== null && this.lastLive && !insideBy(box, drLat, drLon, op.sourceEdgeMarginM)) return;
+    let nearby = -1;
+    const band = bandOf(this.lastAltM);
+    const cov = this.coverage;
+    if (cov !== null) {
+      nearby = cov.reportsNear(drLat, drLon, band - 1, band, this.lastTsMs, feedTsMs);
+      if (nearby < op.coverageMinReports) return;
+      // Inside what the source covers where it should be now, and still some way ahead.
+      const sinceMs = feedTsMs - op.coverageExtentS * 1000;
+      const aheadM = moveM + op.coverageAheadM;
+      if (!cov.insideSince(drLat, drLon, sinceMs, COVERAGE_REACH_CELLS, COVERAGE_MIN_SIDES)) return;
+      if (
+        !cov.insideSince(
+          clampLat(this.lastLat + aheadM * dLatPerM),
+          wrapDeg(this.lastLon + aheadM * dLonPerM),
+          sinceMs,
+          COVERAGE_REACH_CELLS,
+        )
+      )
+        return;
+    }
     this.open = true;
     this.detectedAt = feedTsMs;
     out.push(
@@ -89,8 +178,21 @@ export class SignalLostMachine implements Slotted {
         'info',
         this.last(),
         { startedAt: this.lastTsMs, detectedAt: feedTsMs, endedAt: null },
-        this.airport(),
-        { silent_s: Math.round((feedTsMs - this.lastTsMs) / 1000) },
+        airportIdent,
+        {
+          silent_s: Math.round(silentMs / 1000),
+          last_phase: PHASE_NAMES[this.lastPhase],
+          dead_reckoned_lat: Math.round(drLat * 1e5) / 1e5,
+          dead_reckoned_lon: Math.round(drLon * 1e5) / 1e5,
+          ...(cov !== null
+            ? {
+                nearby_reports: nearby,
+                altitude_band: `${band}/${BANDS - 1}`,
+                covered_ahead_m: op.coverageAheadM,
+              }
+            : {}),
+          ...(Number.isNaN(airportDistM) ? {} : { airport_dist_m: round1(airportDistM) }),
+        },
       ),
     );
   }
@@ -101,10 +203,27 @@ export class SignalLostMachine implements Slotted {
   }
 }
 
+/** A point is inside the source's coverage with covered cells within this many cells on every side. */
+const COVERAGE_REACH_CELLS = 3;
+/** ...on at least this many of the four sides (three: an aircraft flying along the edge is inside). */
+const COVERAGE_MIN_SIDES = 3;
+
+const clampLat = (lat: number): number => (lat > 90 ? 90 : Math.max(lat, -90));
+
+/** (lat, lon) lies inside `box` by at least `marginM`. */
+function insideBy(box: SourceBox, lat: number, lon: number, marginM: number): boolean {
+  const [w, s, e, n] = box;
+  const mLat = marginM / M_PER_DEG;
+  const mLon = marginM / (M_PER_DEG * Math.max(0.01, Math.cos(lat * DEG)));
+  return lat >= s + mLat && lat <= n - mLat && lon >= w + mLon && lon <= e - mLon;
+}
+
 (SignalLostMachine as unknown as { SLOTS: number }).SLOTS = defineSlots(SignalLostMachine, [
   'lastTsMs',
   'detectedAt',
   'lastLat',
   'lastLon',
   'lastAltM',
+  'lastSpeedMs',
+  'lastTrackDeg',
 ]);

@@ -23,6 +23,8 @@ export async function startConfiguredEdge(
   metrics: Metrics,
   log: Logger,
   readiness: Record<string, () => boolean | Promise<boolean>>,
+  /** Shown in /readyz beside the checks (filled in later by the caller, e.g. the feed's state). */
+  status: Record<string, () => unknown> = {},
 ): Promise<EdgeWiring> {
   const pool = config.DATABASE_URL
     ? createPool(config.DATABASE_URL, { applicationName: 'skysentinel-edge' })
@@ -46,6 +48,7 @@ export async function startConfiguredEdge(
     history,
     uiDir: UI_DIR,
     readiness,
+    status,
     log: log.child({ component: 'edge' }),
   });
   return {

@@ -12,6 +12,8 @@ export async function startMetricsServer(o: {
   token: string;
   metrics: Metrics;
   ready: () => boolean;
+  /** States shown in /readyz beside `ready` (e.g. `feed`: live or outage). */
+  status?: Record<string, () => unknown>;
 }): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -28,8 +30,12 @@ export async function startMetricsServer(o: {
     ) {
       return send(401, '{"error":"missing or wrong token"}');
     }
-    if (url.pathname === '/readyz')
-      return o.ready() ? send(200, '{"ready":true}') : send(503, '{"ready":false}');
+    if (url.pathname === '/readyz') {
+      const ready = o.ready();
+      const states: Record<string, unknown> = {};
+      for (const [name, fn] of Object.entries(o.status ?? {})) states[name] = fn();
+      return send(ready ? 200 : 503, JSON.stringify({ ready, ...states }));
+    }
     if (url.pathname === '/metrics') {
       o.metrics.registry.metrics().then(
         (text) => send(200, text, o.metrics.registry.contentType),

@@ -25,6 +25,9 @@ export interface ProcessorOptions {
   onFatal?: (reason: string) => void;
 }
 
+/** How often the processor looks whether the source is delivering (wall time). */
+const FEED_WATCH_MS = 2_000;
+
 export interface Processor {
   readonly router: FlightRouter;
   readonly pipeline: IngestPipeline;
@@ -79,9 +82,27 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
     metrics,
     airports: AirportIndex.load(config.AIRPORTS_FILE),
     options: { actorIdleS: config.ACTOR_IDLE_S },
+    // The edge of what live polling sees (used for source: "opensky" aircraft only).
+    sourceBox: config.OPENSKY_BBOX,
     onCrash: (icao24, err) =>
       log.error({ icao24, err: String(err) }, 'actor crashed; restarted with fresh state'),
+    onOutage: (o) =>
+      log.warn(
+        { partition: o.partition, silentS: Math.round((o.toTsMs - o.fromTsMs) / 1000) },
+        'feed outage: the source delivered nothing for this long (feed time); no signal_lost for what went quiet with it',
+      ),
   });
+  // The source going quiet, in wall time: logged once when it starts and when it ends; /readyz shows it.
+  let feedState = router.feedStatus().state;
+  const feedWatch = setInterval(() => {
+    const st = router.feedStatus();
+    metrics.feedQuiet.set(st.quietS ?? 0);
+    if (st.state === feedState) return;
+    if (st.state === 'outage') log.warn({ quietS: st.quietS }, 'feed outage: no reports are arriving');
+    else if (feedState === 'outage') log.info({}, 'feed live again');
+    feedState = st.state;
+  }, FEED_WATCH_MS);
+  feedWatch.unref();
   let saturated = false;
   const pipeline = await startIngestPipeline({
     bus,
@@ -123,7 +144,13 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
     history,
     shutdownSteps: () => [
       { name: 'stop consuming, drain actors, commit offsets', run: () => pipeline.stop() },
-      { name: 'stop actors', run: () => router.stopAll() },
+      {
+        name: 'stop actors',
+        run: () => {
+          clearInterval(feedWatch);
+          return router.stopAll();
+        },
+      },
       { name: 'flush history sink', run: async () => history?.close() },
     ],
   };

@@ -3,6 +3,10 @@ import { createMetrics } from './metrics.ts';
 
 const CONTRACT_NAMES = [
   'updates_total',
+  // additions (docs/architecture.md section 7): altitudes not used, outages of the source
+  'altitudes_dropped_total',
+  'feed_outages_total',
+  'feed_quiet_seconds',
   'actors_active',
   'actors_spawned_total',
   'actors_passivated_total',

@@ -20,8 +20,24 @@ export function createMetrics(options: MetricsOptions = {}) {
     registry,
     updates: new Counter({
       name: `${p}updates_total`,
-      help: 'Flight updates by result: accepted, duplicate, out_of_order, implausible, invalid',
+      help: 'Flight updates by result: accepted, duplicate, out_of_order, implausible, stale, future, invalid',
       labelNames: ['result'] as const,
+      registers,
+    }),
+    altitudesDropped: new Counter({
+      name: `${p}altitudes_dropped_total`,
+      help: 'Reported altitudes not used, by reason: implausible (impossible vertical rate, not confirmed), ground (on_ground), stopped (airborne report slower than a stopped aircraft)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    feedOutages: new Counter({
+      name: `${p}feed_outages_total`,
+      help: 'Silences of the whole source seen in feed time (a partition clock jumping over more than outageGapS)',
+      registers,
+    }),
+    feedQuiet: new Gauge({
+      name: `${p}feed_quiet_seconds`,
+      help: 'Wall seconds since the actors last got a report (over outageGapS: the source is in an outage)',
       registers,
     }),
     actorsActive: new Gauge({ name: `${p}actors_active`, help: 'Live aircraft actors', registers }),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FlightEnvelope } from '../contract/envelope.ts';
-import { LOOP_GAP_MS, ReplayClock } from './replay-clock.ts';
+import { LOOP_GAP_MS, LOOP_TS_GAP_MS, ReplayClock } from './replay-clock.ts';
 
 const env = (ts: number): FlightEnvelope => ({
   v: 1,
@@ -44,7 +44,8 @@ describe('ReplayClock', () => {
             expect(due[i]!).toBeGreaterThanOrEqual(due[i - 1]!);
           }
           const span = recorded[recorded.length - 1]! - recorded[0]!;
-          expect(published[recorded.length]! - published[0]!).toBe(span + LOOP_GAP_MS);
+          expect(published[recorded.length]! - published[0]!).toBe(span + LOOP_TS_GAP_MS);
+          expect(due[recorded.length]! - due[0]!).toBeCloseTo((span + LOOP_GAP_MS) / speed, 6);
         },
       ),
     );

@@ -29,6 +29,7 @@ export async function run(args: string[]): Promise<number> {
   if (typeof app === 'number') return app;
   const { config, bus, metrics, log } = app;
 
+  const status: Record<string, () => unknown> = {};
   const tracks = new TrackPublisher({
     bus,
     topic: config.TOPIC_TRACKS,
@@ -38,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
   });
   const wiring = flags['no-edge']
     ? null
-    : await startConfiguredEdge(config, metrics, log, { bus: () => true });
+    : await startConfiguredEdge(config, metrics, log, { bus: () => true }, status);
   // With an edge here, the edge's board notes the changes and builds each Track once; the
   // publisher gets what it builds (see TrackBoard.mirrorTo).
   wiring?.edge.board.mirrorTo(tracks);
@@ -67,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
     anomalyOutputs: outputs,
     onFatal: (reason) => app.fail(reason),
   });
+  status.feed = () => processor.router.feedStatus();
   if (wiring)
     log.info({ url: `http://${config.HTTP_HOST}:${wiring.edge.port}/` }, 'edge serving this processor');
   const metricsOnly = wiring
@@ -77,6 +79,7 @@ export async function run(args: string[]): Promise<number> {
         token: config.EDGE_TOKEN,
         metrics,
         ready: () => processor.pipeline.consumer.assignment().length > 0,
+        status,
       });
   if (metricsOnly)
     log.info({ url: `http://${config.HTTP_HOST}:${metricsOnly.port}/metrics` }, 'metrics served');

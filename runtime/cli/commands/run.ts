@@ -36,7 +36,8 @@ export async function run(args: string[]): Promise<number> {
     log.error({ err: String(err) }, 'building the UI failed: run `npm run build:ui` to see why');
   }
   const readiness: Record<string, () => boolean> = { bus: () => true };
-  const { edge, pool, anomalyOutput } = await startConfiguredEdge(config, metrics, log, readiness);
+  const status: Record<string, () => unknown> = {};
+  const { edge, pool, anomalyOutput } = await startConfiguredEdge(config, metrics, log, readiness, status);
   const processor = await startProcessor({
     config,
     bus,
@@ -46,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
     anomalyOutputs: [anomalyOutput],
     onFatal: (reason) => app.fail(reason),
   });
+  status.feed = () => processor.router.feedStatus();
 
   const abort = new AbortController();
   let source: Promise<unknown> = Promise.resolve();

@@ -1,0 +1,167 @@
+/**
+ * Where reports are arriving now: a coarse grid of the sky (cells of 0.25 deg x 0.25 deg, four
+ * altitude bands), each cell-band counting the reports of each recent minute. Every accepted fix
+ * notes itself (a few integer operations, no allocation once its 1-deg tile exists); signal_lost
+ * asks it whether others were seen around where a silent aircraft should be now, at a similar
+ * altitude, and whether that place is inside what the source covers (every cell around it seen
+ * lately) rather than at its edge.
+ *
+ * Memory: a tile (1 deg x 1 deg: 16 cells x 4 bands x (a stamp + 8 minute counts), 2.3 KB) is made
+ * the first time a report falls in it; the index of tiles is 259 KB for the whole globe. Time is
+ * the stream's (report `ts`), so a file replays to the same answers.
+ */
+
+const CELLS_PER_DEG = 4;
+const LAT_CELLS = 180 * CELLS_PER_DEG;
+const LON_CELLS = 360 * CELLS_PER_DEG;
+const CELLS_PER_TILE_SIDE = CELLS_PER_DEG; // tiles are 1 deg
+/** Altitude bands: below 1,000 m, 1,000-3,000, 3,000-6,000, above 6,000 m (no altitude: the lowest). */
+export const BANDS = 4;
+const BAND_TOPS_M = [1_000, 3_000, 6_000];
+export const BUCKET_MS = 60_000;
+/** Minutes remembered per cell-band (the "seen lately" memory is this many buckets). */
+export const BUCKETS = 8;
+const REC = 1 + BUCKETS; // stamp (bucket number of the latest write), then one count per bucket
+const TILE_INTS = CELLS_PER_TILE_SIDE * CELLS_PER_TILE_SIDE * BANDS * REC;
+
+export function bandOf(altM: number): number {
+  if (!(altM >= BAND_TOPS_M[0])) return 0; // NaN too
+  if (altM < BAND_TOPS_M[1]) return 1;
+  return altM < BAND_TOPS_M[2] ? 2 : 3;
+}
+
+export class CoverageMap {
+  private readonly tileOf = new Int32Array(
+    (LAT_CELLS / CELLS_PER_TILE_SIDE) * (LON_CELLS / CELLS_PER_TILE_SIDE),
+  ).fill(-1);
+  private readonly tiles: Int32Array[] = [];
+
+  /** Tiles made so far (each 1 deg x 1 deg where reports arrived). */
+  get tileCount(): number {
+    return this.tiles.length;
+  }
+
+  /** One report at (lat, lon, altM) at `tsMs`. */
+  note(lat: number, lon: number, altM: number, tsMs: number): void {
+    const i = latCell(lat);
+    const j = lonCell(lon);
+    const t = (i >> 2) * (LON_CELLS / CELLS_PER_TILE_SIDE) + (j >> 2);
+    let ti = this.tileOf[t];
+    if (ti < 0) {
+      ti = this.tiles.length;
+      this.tiles.push(new Int32Array(TILE_INTS));
+      this.tileOf[t] = ti;
+    }
+    const tile = this.tiles[ti];
+    const rec = (((i & 3) * CELLS_PER_TILE_SIDE + (j & 3)) * BANDS + bandOf(altM)) * REC;
+    const bucket = Math.floor(tsMs / BUCKET_MS);
+    const stamp = tile[rec];
+    if (bucket > stamp) {
+      // Buckets between the last write and this one saw nothing: clear them (at most all of them).
+      const n = Math.min(bucket - stamp, BUCKETS);
+      for (let k = 0; k < n; k++) tile[rec + 1 + ((bucket - k) % BUCKETS)] = 0;
+      tile[rec] = bucket;
+    } else if (bucket <= stamp - BUCKETS) return; // older than the memory
+    tile[rec + 1 + (bucket % BUCKETS)]++;
+  }
+
+  /**
+   * Reports in the 3x3 cells around (lat, lon), in bands `loBand`..`hiBand`, in the minutes after
+   * the one holding `afterMs` up to the one holding `toMs` (the silent aircraft's own last reports
+   * fall in the first minute and are not counted).
+   */
+  reportsNear(
+    lat: number,
+    lon: number,
+    loBand: number,
+    hiBand: number,
+    afterMs: number,
+    toMs: number,
+  ): number {
+    const from = Math.floor(afterMs / BUCKET_MS) + 1;
+    const to = Math.floor(toMs / BUCKET_MS);
+    let sum = 0;
+    const i0 = latCell(lat);
+    const j0 = lonCell(lon);
+    for (let di = -1; di <= 1; di++) {
+      const i = i0 + di;
+      if (i < 0 || i >= LAT_CELLS) continue;
+      for (let dj = -1; dj <= 1; dj++) {
+        const j = (j0 + dj + LON_CELLS) % LON_CELLS;
+        const tile = this.tileAt(i, j);
+        if (tile === null) continue;
+        for (let band = Math.max(0, loBand); band <= Math.min(BANDS - 1, hiBand); band++) {
+          const rec = this.recOf(i, j, band);
+          sum += sumBuckets(tile, rec, from, to);
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * (lat, lon) lies inside what the source covers: its cell, or within `reachCells` cells of it in
+   * at least `minSides` of the four directions (north, south, east and west), a cell saw a report at
+   * any altitude since `sinceMs`. The latest report of each cell-band is remembered however long ago, so this is
+   * the extent of the source: a point beyond its edge has no covered cell on the outer side; one in
+   * a quiet patch inside (sparse traffic) has covered cells all around.
+   */
+  insideSince(lat: number, lon: number, sinceMs: number, reachCells: number, minSides = 4): boolean {
+    const i0 = latCell(lat);
+    const j0 = lonCell(lon);
+    const from = Math.floor(sinceMs / BUCKET_MS);
+    if (this.cellSeen(i0, j0, from)) return true;
+    let sides = 0;
+    for (let d = 0; d < 4; d++) {
+      if (sides + (4 - d) < minSides) return false;
+      const di = d === 0 ? 1 : d === 1 ? -1 : 0;
+      const dj = d === 2 ? 1 : d === 3 ? -1 : 0;
+      for (let k = 1; k <= reachCells; k++) {
+        const i = i0 + di * k;
+        if (i < 0 || i >= LAT_CELLS) break;
+        if (this.cellSeen(i, (j0 + dj * k + LON_CELLS) % LON_CELLS, from)) {
+          sides++;
+          break;
+        }
+      }
+    }
+    return sides >= minSides;
+  }
+
+  /** A report at any altitude in cell (i, j) in bucket `from` or later. */
+  private cellSeen(i: number, j: number, from: number): boolean {
+    const tile = this.tileAt(i, j);
+    if (tile === null) return false;
+    for (let band = 0; band < BANDS; band++) if (tile[this.recOf(i, j, band)] >= from) return true;
+    return false;
+  }
+
+  private tileAt(i: number, j: number): Int32Array | null {
+    const ti = this.tileOf[(i >> 2) * (LON_CELLS / CELLS_PER_TILE_SIDE) + (j >> 2)];
+    return ti < 0 ? null : this.tiles[ti];
+  }
+
+  private recOf(i: number, j: number, band: number): number {
+    return (((i & 3) * CELLS_PER_TILE_SIDE + (j & 3)) * BANDS + band) * REC;
+  }
+}
+
+/** Sum of the counts of buckets from..to (inclusive) that the record still holds. */
+function sumBuckets(tile: Int32Array, rec: number, from: number, to: number): number {
+  const stamp = tile[rec];
+  const lo = Math.max(from, stamp - BUCKETS + 1);
+  const hi = Math.min(to, stamp);
+  let sum = 0;
+  for (let b = lo; b <= hi; b++) sum += tile[rec + 1 + (b % BUCKETS)];
+  return sum;
+}
+
+function latCell(lat: number): number {
+  const i = Math.floor((lat + 90) * CELLS_PER_DEG);
+  return i < 0 ? 0 : i >= LAT_CELLS ? LAT_CELLS - 1 : i;
+}
+
+function lonCell(lon: number): number {
+  const j = Math.floor((lon + 180) * CELLS_PER_DEG);
+  return j < 0 ? j + LON_CELLS : j >= LON_CELLS ? j - LON_CELLS : j;
+}
