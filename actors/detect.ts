@@ -6,6 +6,7 @@ import {
   parseEnvelope,
 } from '../runtime/contract/index.ts';
 import { createMetrics } from '../runtime/metrics/metrics.ts';
+import { lineTooLongReason } from '../runtime/producer/line-splitter.ts';
 import type { AirportIndex } from './airports.ts';
 import type { DetectorOptions } from './defaults.ts';
 import { createFlightRouter } from './router.ts';
@@ -52,10 +53,14 @@ export interface DetectOptions {
 
 /**
  * Runs the same actors as the live pipeline over JSONL lines, as fast as they go. Time inside the
- * actors is the stream's time, so this reports what the live pipeline would. Malformed lines are
- * counted, never fatal; nothing is closed artificially at the end.
+ * actors is the stream's time, so this reports what the live pipeline would. Malformed lines (and
+ * over-long ones, given as their size) are counted, never fatal; nothing is closed artificially at
+ * the end.
  */
-export async function detectLines(lines: AsyncIterable<string>, o: DetectOptions): Promise<DetectSummary> {
+export async function detectLines(
+  lines: AsyncIterable<string | { overLongBytes: number }>,
+  o: DetectOptions,
+): Promise<DetectSummary> {
   const metrics = createMetrics();
   const ids = new Map<string, string>();
   let events = 0;
@@ -82,8 +87,12 @@ export async function detectLines(lines: AsyncIterable<string>, o: DetectOptions
   let invalid = 0;
   for await (const raw of lines) {
     n++;
-    if (raw.trim() === '') continue;
-    const parsed = parseEnvelope(raw);
+    if (typeof raw === 'string' && raw.trim() === '') continue;
+    // A line over the reader's cap arrives as its size only (runtime/producer/line-splitter.ts).
+    const parsed =
+      typeof raw === 'string'
+        ? parseEnvelope(raw)
+        : ({ ok: false, reason: lineTooLongReason(raw.overLongBytes) } as const);
     if (!parsed.ok) {
       invalid++;
       if (badLines.length < LIST_BAD_LINES) badLines.push({ line: n, reason: parsed.reason });

@@ -2,6 +2,7 @@ import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { FlightEnvelope } from '../contract/envelope.ts';
 import { parseEnvelope } from '../contract/validate.ts';
 import { readLines } from './jsonl.ts';
+import { lineTooLongReason } from './line-splitter.ts';
 import type { EnvelopePublisher } from './publisher.ts';
 import { ReplayClock } from './replay-clock.ts';
 
@@ -54,10 +55,13 @@ export async function replayFile(options: ReplayOptions): Promise<ReplayResult> 
 
   while (!options.signal?.aborted) {
     let valid = 0;
-    for await (const { lineNo, text } of readLines(options.file)) {
+    for await (const { lineNo, text, overLongBytes } of readLines(options.file)) {
       if (options.signal?.aborted) break;
-      if (text.trim() === '') continue;
-      const parsed = parseEnvelope(text);
+      if (text !== null && text.trim() === '') continue;
+      const parsed =
+        text === null
+          ? { ok: false as const, reason: lineTooLongReason(overLongBytes ?? 0) }
+          : parseEnvelope(text);
       if (!parsed.ok) {
         if (result.passes === 0) {
           result.invalid++;

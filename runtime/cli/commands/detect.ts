@@ -1,11 +1,12 @@
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AirportIndex } from '../../../actors/airports.ts';
 import { detectLines, formatSummary } from '../../../actors/detect.ts';
 import { loadConfig } from '../../config/config.ts';
+import { readLines } from '../../producer/jsonl.ts';
 import { parseFlags } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
+import { jsonlWriter } from '../jsonl-writer.ts';
 import { UsageError } from '../main.ts';
 
 export const summary = 'run the actors over a JSONL file as fast as possible and print every anomaly event';
@@ -20,11 +21,13 @@ actors is the file's own time, so the result is what the live pipeline would rep
   --airports F  GeoJSON airports (default AIRPORTS_FILE, else the bundled fixtures/airports.geojson)
   --output F    write AnomalyEvent JSONL (every open and closed event) here instead of stdout
 
-Malformed lines are counted and listed by line number (the first few), never fatal. A progress
+Malformed lines, and lines over 64 KiB (line_too_long: their size is all that is kept), are
+counted and listed by line number (the first few), never fatal. A progress
 bar goes to stderr when it is a terminal; a one-line summary (lines, accepted, rejected by reason,
 anomalies by type) always does. Nothing is closed artificially at the end of the file.
 
-Exit codes: 0 done, 64 bad flags, 66 input or airports file missing, 78 bad configuration.`;
+Exit codes: 0 done, 1 the output could not be written, 64 bad flags, 66 input or airports file
+missing, 78 bad configuration.`;
 
 const BUNDLED_AIRPORTS = fileURLToPath(new URL('../../../fixtures/airports.geojson', import.meta.url));
 
@@ -50,30 +53,39 @@ export async function run(args: string[]): Promise<number> {
   }
   const airports = AirportIndex.load(airportsFile);
 
-  const out = flags.output ? createWriteStream(flags.output) : process.stdout;
-  let blocked = false;
-  const totalBytes = statSync(flags.input).size;
-  const input = createReadStream(flags.input);
-  const progress = process.stderr.isTTY ? progressBar(() => input.bytesRead, totalBytes) : null;
-
-  const result = await detectLines(createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }), {
-    airports,
-    options: { actorIdleS: config.ACTOR_IDLE_S },
-    onEvent: (e) => {
-      if (!out.write(`${JSON.stringify(e)}\n`)) blocked = true;
-    },
-    flush: async () => {
-      if (!blocked) return;
-      blocked = false;
-      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    },
-    onProgress: () => progress?.draw(),
+  const out = jsonlWriter(flags.output ? createWriteStream(flags.output) : process.stdout, {
+    closes: flags.output !== undefined,
   });
-  progress?.done();
-  if (out !== process.stdout)
-    await new Promise<void>((resolve) => (out as NodeJS.WritableStream).end(resolve));
-  console.error(formatSummary(result));
-  return EXIT.OK;
+  const totalBytes = statSync(flags.input).size;
+  let bytesRead = 0;
+  const progress = process.stderr.isTTY ? progressBar(() => bytesRead, totalBytes) : null;
+  const lines = readLines(flags.input, {
+    onRead: (n) => {
+      bytesRead = n;
+    },
+  });
+
+  try {
+    const result = await detectLines(lineTexts(lines), {
+      airports,
+      options: { actorIdleS: config.ACTOR_IDLE_S },
+      onEvent: (e) => out.write(e),
+      flush: () => out.flush(),
+      onProgress: () => progress?.draw(),
+    });
+    progress?.done();
+    await out.end();
+    console.error(formatSummary(result));
+    return EXIT.OK;
+  } catch (e) {
+    console.error(`skysentinel detect: writing ${flags.output ?? 'stdout'} failed: ${String(e)}`);
+    return EXIT.FAILURE;
+  }
+}
+
+/** A line's text, or its size when it was over the cap (detectLines counts it invalid). */
+async function* lineTexts(lines: ReturnType<typeof readLines>) {
+  for await (const l of lines) yield l.text ?? { overLongBytes: l.overLongBytes ?? 0 };
 }
 
 /** A one-line progress bar by bytes read, redrawn at most every 100 ms. */
