@@ -42,14 +42,15 @@ describe('event detail', () => {
     expect(checkAnomalyId('%E0%A4%A').ok).toBe(false);
   });
 
-  it('the trail runs from before the start to after the end, never past now', () => {
-    const e = ev();
-    expect(eventWindow(e, 1e12)).toEqual({
+  it('the trail runs from before the start to after the end (or the detection, while open)', () => {
+    expect(eventWindow(ev())).toEqual({
       fromMs: 1_000_000 - EVENT_TRAIL_BEFORE_MS,
       toMs: 1_060_000 + EVENT_TRAIL_AFTER_MS,
     });
-    expect(eventWindow(e, 1_100_000).toMs).toBe(1_100_000);
-    expect(silenceWindow(e, 0)).toBeNull();
+    expect(eventWindow(ev({ ended_at: null, detected_at: 1_030_000 })).toMs).toBe(
+      1_030_000 + EVENT_TRAIL_AFTER_MS,
+    );
+    expect(silenceWindow(ev(), 0)).toBeNull();
     expect(silenceWindow(ev({ type: 'signal_lost', ended_at: null }), 2_000_000)).toEqual({
       fromMs: 1_000_000,
       toMs: 2_000_000,

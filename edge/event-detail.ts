@@ -40,7 +40,8 @@ export interface EventDetail {
 export interface EventHistory {
   anomalyById(id: string): Promise<AnomalyEvent | null>;
   trail(icao24: string, fromMs: number, toMs: number, maxPoints: number): Promise<TrailPoint[]>;
-  lastKnown(icao24: string, atMs: number, lookbackMs: number): Promise<LastKnown | null>;
+  /** The newest row of the aircraft not older than sinceMs. */
+  lastKnown(icao24: string, sinceMs: number): Promise<LastKnown | null>;
   nearby(q: {
     icao24: string;
     lon: number;
@@ -68,13 +69,13 @@ export function checkAnomalyId(raw: string): { ok: true; value: string } | { ok:
     : { ok: false, error: 'anomaly id must be type:icao24:started_at' };
 }
 
-/** The trail window around an event, never past now. */
-export function eventWindow(e: AnomalyEvent, nowMs: number): { fromMs: number; toMs: number } {
+/**
+ * The trail window around an event. Not capped at now: a replay publishes recorded spacing
+ * from its start, so its fixes run ahead of the wall clock (and live, nothing is after now).
+ */
+export function eventWindow(e: AnomalyEvent): { fromMs: number; toMs: number } {
   const endMs = e.ended_at ?? Math.max(e.detected_at, e.started_at);
-  return {
-    fromMs: e.started_at - EVENT_TRAIL_BEFORE_MS,
-    toMs: Math.max(e.started_at + 1, Math.min(nowMs, endMs + EVENT_TRAIL_AFTER_MS)),
-  };
+  return { fromMs: e.started_at - EVENT_TRAIL_BEFORE_MS, toMs: endMs + EVENT_TRAIL_AFTER_MS };
 }
 
 /** The silence of a signal_lost (from the last fix to the first again, or to now). */
@@ -240,7 +241,7 @@ export async function loadEventDetail(id: string, d: EventDetailDeps): Promise<E
   const h = d.history;
   const event = (h ? await h.anomalyById(id) : null) ?? d.logged(id) ?? null;
   if (event === null) return null;
-  const win = eventWindow(event, d.nowMs);
+  const win = eventWindow(event);
   const silence = silenceWindow(event, d.nowMs);
   const onBoard = d.board.get(event.icao24);
   const nearbyOf = (n: { count: number; icao24s: string[] }, w: { fromMs: number; toMs: number }) => ({
@@ -252,7 +253,7 @@ export async function loadEventDetail(id: string, d: EventDetailDeps): Promise<E
   if (h) {
     const [points, last, near] = await Promise.all([
       h.trail(event.icao24, win.fromMs, win.toMs, EVENT_TRAIL_MAX_POINTS),
-      h.lastKnown(event.icao24, d.nowMs, LAST_KNOWN_LOOKBACK_MS),
+      h.lastKnown(event.icao24, Math.min(d.nowMs, event.started_at) - LAST_KNOWN_LOOKBACK_MS),
       silence
         ? h.nearby({
             icao24: event.icao24,

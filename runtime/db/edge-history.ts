@@ -12,7 +12,7 @@ export function postgisEdgeHistory(pool: pg.Pool): EdgeHistory {
     events: {
       anomalyById: (id) => queryAnomalyById(pool, id),
       trail: (icao24, fromMs, toMs, maxPoints) => queryTrail(pool, icao24, fromMs, toMs, maxPoints),
-      lastKnown: (icao24, atMs, lookbackMs) => queryLastKnown(pool, icao24, atMs, lookbackMs),
+      lastKnown: (icao24, sinceMs) => queryLastKnown(pool, icao24, sinceMs),
       nearby: (q) => queryNearbyAircraft(pool, q),
       playback: { slice: (afterMs, toMs, bbox) => queryPlaybackSlice(pool, afterMs, toMs, bbox) },
     },

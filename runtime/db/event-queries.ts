@@ -57,21 +57,19 @@ export async function queryTrail(
   return res.rows.map((r) => [Math.round(r.ts_ms), r.lat, r.lon, r.alt_m]);
 }
 
-/** The aircraft's newest row at or before `atMs` (within the last `lookbackMs`), or null. */
+/** The aircraft's newest row at or after sinceMs (the primary key walks back from the newest), or null. */
 export async function queryLastKnown(
   db: Queryable,
   icao24: string,
-  atMs: number,
-  lookbackMs: number,
+  sinceMs: number,
 ): Promise<LastKnown | null> {
   const res = await db.query<Omit<LastKnown, 'ts'> & { ts_ms: number }>({
     text: `SELECT icao24, callsign, (extract(epoch FROM ts) * 1000)::float8 AS ts_ms, smooth_lat AS lat,
         smooth_lon AS lon, smooth_alt_m AS alt_m, speed_ms, track_deg, vrate_ms, on_ground, squawk
       FROM flights_history
-      WHERE icao24 = $1 AND ts <= to_timestamp($2::float8 / 1000)
-        AND ts >= to_timestamp(($2::float8 - $3::float8) / 1000)
+      WHERE icao24 = $1 AND ts >= to_timestamp($2::float8 / 1000)
       ORDER BY ts DESC LIMIT 1`,
-    values: [icao24, atMs, lookbackMs],
+    values: [icao24, sinceMs],
   });
   if (res.rows.length === 0) return null;
   const { ts_ms, ...rest } = res.rows[0];

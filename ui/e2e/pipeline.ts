@@ -28,25 +28,32 @@ export interface FixturePipeline {
 /**
  * The real product in this process, as `skysentinel run` composes it: embedded bus, the fixture
  * replayed by the producer at `speed`, the ingest pipeline and actors, the edge serving ui/dist.
- * No database (history off): GET /anomalies answers from the edge's memory.
+ * No database unless `databaseUrl` is given (else GET /anomalies answers from the edge's memory).
  */
-export async function startFixturePipeline(o: { port: number; speed: number }): Promise<FixturePipeline> {
+export async function startFixturePipeline(o: {
+  port: number;
+  speed: number;
+  /** History and anomalies into this (migrated) database; the edge reads it back. Default: none. */
+  databaseUrl?: string;
+  /** Default 3600: nothing leaves the board during a test. */
+  staleAfterS?: number;
+}): Promise<FixturePipeline> {
   const config = loadConfig({
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(o.port),
     KAFKA_BROKERS: '',
-    DATABASE_URL: '',
+    DATABASE_URL: o.databaseUrl ?? '',
     REPLAY_FILE: FIXTURE,
     REPLAY_SPEED: String(o.speed),
     // Nothing leaves the board during a test: counts stay comparable once the replay is over.
-    STALE_AFTER_S: '3600',
+    STALE_AFTER_S: String(o.staleAfterS ?? 3600),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   const log = createLogger(config.LOG_LEVEL).child({ command: 'ui-e2e' });
   const metrics = createMetrics();
   const bus = createBus(config);
   await bus.ensureTopics(Object.values(topicSpecs(config)));
-  const { edge, anomalyOutput } = await startConfiguredEdge(config, metrics, log, { bus: () => true });
+  const { edge, anomalyOutput, pool } = await startConfiguredEdge(config, metrics, log, { bus: () => true });
   const processor = await startProcessor({
     config,
     bus,
@@ -88,6 +95,7 @@ export async function startFixturePipeline(o: { port: number; speed: number }): 
       await replayed.catch(() => {});
       for (const step of processor.shutdownSteps()) await step.run();
       await edge.close();
+      await pool?.end();
       await bus.close();
     },
   };

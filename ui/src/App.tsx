@@ -7,6 +7,7 @@ import { Filters } from './components/Filters.tsx';
 import { FlightPanel } from './components/FlightPanel.tsx';
 import { Legend } from './components/Legend.tsx';
 import { StaleBanner } from './components/StaleBanner.tsx';
+import { Investigate } from './investigate/Investigate.tsx';
 
 export function App() {
   let globeEl!: HTMLDivElement;
@@ -32,6 +33,7 @@ export function App() {
             <FlightPanel app={app} />
             <AnomalyFeed app={app} />
           </div>
+          <Investigate app={app} />
         </div>
       ) as Element,
     );

@@ -2,6 +2,7 @@ import type { AnomalyEvent } from '../../runtime/contract/anomaly.ts';
 import type { AnomalyBacklog, BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
 import type { Track } from '../../runtime/contract/track.ts';
 import type { TrailPoint } from './core/profile.ts';
+import type { EventDetail, PlaybackInfo } from './investigate/api-types.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
 /**
@@ -40,6 +41,14 @@ export interface Agent {
   /** GET /anomalies?after=: every event the edge recorded after `after` (docs/edge.md). */
   backlog(after: number, limit: number): Promise<AnomalyBacklog>;
   airports(): Promise<AirportFeature[]>;
+  /** GET /anomalies/{id}: the event card's data (null: unknown event). */
+  eventDetail(id: string): Promise<EventDetail | null>;
+  /** GET /playback: whether the edge can play history, and why not. */
+  playbackInfo(): Promise<PlaybackInfo>;
+  /** Moves the feed to another WebSocket URL (playback, or back to live). */
+  switchTo(wsUrl: string): void;
+  /** Sends a message on the feed's socket (playback controls). */
+  send(message: object): void;
   close(): void;
 }
 
@@ -89,6 +98,11 @@ export function createAgent(base: { httpBase: string; wsUrl: string }, h: AgentH
       return b;
     },
     airports: async () => (await getJson<{ features: AirportFeature[] }>('/airports'))?.features ?? [],
+    eventDetail: (id) => getJson<EventDetail>(`/anomalies/${encodeURIComponent(id)}`),
+    playbackInfo: async () =>
+      (await getJson<PlaybackInfo>('/playback')) ?? { available: false, reason: 'this edge has no playback' },
+    switchTo: (wsUrl) => post({ type: 'connect', wsUrl }),
+    send: (message) => post({ type: 'send', message }),
     close: () => worker.terminate(),
   };
 }

@@ -1,4 +1,5 @@
 import { createEffect, createMemo, on } from 'solid-js';
+import type { AnomalyEvent } from '../../runtime/contract/anomaly.ts';
 import type { BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
 import { type Agent, createAgent, defaultEndpoints } from './agent.ts';
 import { createAlertSync } from './alert-sync.ts';
@@ -70,7 +71,8 @@ export function createApp(globeEl: HTMLElement) {
   ) => {
     switch (frame.type) {
       case 'hello':
-        alerts.hello(frame.instance);
+        // A playback socket's hello (docs/edge.md) says nothing about the live alert stream.
+        if ((frame as { mode?: string }).mode !== 'playback') alerts.hello(frame.instance);
         return;
       case 'snapshot': {
         lastFrameAt = performance.now();
@@ -121,7 +123,18 @@ export function createApp(globeEl: HTMLElement) {
       case 'error':
         console.warn(`skysentinel: edge says: ${frame.message}`);
         return;
+      default:
+        // Frames outside the live protocol (the playback status): investigate/ handles them.
+        hooks.onOtherFrame(frame as unknown as { type: string });
     }
+  };
+  const hooks = {
+    onOtherFrame: (_frame: { type: string }) => {},
+    /** Clicking an alert; investigate/ replaces it with the event card. */
+    onAlert: (e: AnomalyEvent) => {
+      globe.flyTo(e.lat, e.lon, 0.2);
+      select(e.icao24);
+    },
   };
 
   const alerts = createAlertSync({
@@ -240,9 +253,9 @@ export function createApp(globeEl: HTMLElement) {
     if (fresh.length > 0 && anomalies.sound()) beep();
   });
 
+  /** Clicking an alert: investigate/ replaces hooks.onAlert with its event card. */
   function openAlert(e: FeedEvent) {
-    globe.flyTo(e.lat, e.lon, 0.2);
-    select(e.icao24);
+    hooks.onAlert(e);
   }
 
   window.addEventListener('keydown', (ev) => {
@@ -290,6 +303,11 @@ export function createApp(globeEl: HTMLElement) {
       openAlert,
       flyTo: globe.flyTo.bind(globe),
     },
+    // For investigate/ (event cards, playback, table, deep links).
+    globe,
+    agent,
+    hooks,
+    subscribedBBox: () => subscribed,
   };
 }
 export type App = ReturnType<typeof createApp>;

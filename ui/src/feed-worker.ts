@@ -106,9 +106,24 @@ function open(): void {
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   switch (m.type) {
-    case 'connect':
+    case 'connect': {
+      const moved = url !== '' && url !== m.wsUrl;
       url = m.wsUrl;
+      if (moved) {
+        // Another URL (playback, or back to live): drop the socket without a reconnect.
+        const old = ws;
+        ws = null;
+        old?.close();
+        if (timer) clearTimeout(timer);
+        timer = null;
+        attempt = 0;
+        decoder.reset();
+      }
       if (!ws && !timer) open();
+      return;
+    }
+    case 'send':
+      send(m.message);
       return;
     case 'subscribe':
       bbox = m.bbox;

@@ -2,7 +2,10 @@ import type { BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
 
 /** Page -> feed worker. */
 export type ToWorker =
+  /** Connects, or moves to another URL (playback and back to live). */
   | { type: 'connect'; wsUrl: string }
+  /** A message for the server as is (playback controls). */
+  | { type: 'send'; message: object }
   | { type: 'subscribe'; bbox: BBox | null }
   | { type: 'resync' }
   /** The page applied the last batch and wants the next. */

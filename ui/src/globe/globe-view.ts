@@ -54,7 +54,17 @@ export class GlobeView {
       .pathPointLat((p) => (p as TrailPoint)[1])
       .pathPointLng((p) => (p as TrailPoint)[2])
       .pathPointAlt((p) => relAltitude((p as TrailPoint)[3]))
-      .pathColor(() => '#ffffff')
+      .pathColor((d: object) => (d === this.eventTrail ? '#ff9a3c' : '#ffffff'))
+      .htmlLat((d) => (d as { lat: number }).lat)
+      .htmlLng((d) => (d as { lon: number }).lon)
+      .htmlAltitude((d) => relAltitude((d as { altM: number | null }).altM))
+      .htmlElement((d) => {
+        const el = document.createElement('div');
+        el.className = 'event-pin';
+        el.dataset.testid = 'event-pin';
+        el.textContent = `📍 ${(d as { label: string }).label}`;
+        return el;
+      })
       .pathStroke(2)
       .pathTransitionDuration(0)
       .onZoom(() => this.emitView())
@@ -126,8 +136,32 @@ export class GlobeView {
     this.globe.scene().add(airportPoints(airports));
   }
 
+  private trail: TrailPoint[] | null = null;
+  private eventTrail: TrailPoint[] | null = null;
+
   setTrail(trail: TrailPoint[] | null): void {
-    this.globe.pathsData(trail && trail.length > 1 ? [trail] : []);
+    this.trail = trail && trail.length > 1 ? trail : null;
+    this.drawPaths();
+  }
+
+  /** An event card's trail (orange), drawn beside the selected aircraft's (white). */
+  setEventTrail(trail: TrailPoint[] | null): void {
+    this.eventTrail = trail && trail.length > 1 ? trail : null;
+    this.drawPaths();
+  }
+
+  private drawPaths(): void {
+    this.globe.pathsData([this.trail, this.eventTrail].filter((t) => t !== null));
+  }
+
+  /** A pin (an HTML element over the globe) where an event card's aircraft was last seen. */
+  setPin(pin: { lat: number; lon: number; altM: number | null; label: string } | null): void {
+    this.globe.htmlElementsData(pin ? [pin] : []);
+  }
+
+  /** Moves the camera to a framing (globe.gl altitude in globe radii) over `ms`. */
+  frame(f: { lat: number; lon: number; altitude: number }, ms = 1200): void {
+    this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, ms);
   }
 
   selected: string | null = null;
