@@ -172,7 +172,8 @@ export async function startFeedServer(o: FeedServerOptions): Promise<FeedServer>
       return res.end(airportsText);
     }
     if (p === '/healthz') return json(res, 200, { ok: true });
-    if (p === '/playback') return json(res, 200, { available: false, reason: 'the synthetic feed keeps no history' });
+    if (p === '/playback')
+      return json(res, 200, { available: false, reason: 'the synthetic feed keeps no history' });
     if (o.staticDir) return serveStatic(o.staticDir, p, res);
     json(res, 404, { error: 'not found' });
   };
