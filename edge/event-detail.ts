@@ -1,6 +1,5 @@
 import { haversineM } from '../actors/geo.ts';
-import type { AnomalyEvent, Track } from '../runtime/contract/index.ts';
-import type { LastKnown } from '../runtime/db/event-queries.ts';
+import type { AnomalyEvent, EventDetail, LastKnown, Track } from '../runtime/contract/index.ts';
 import type { PlaybackSource } from './playback.ts';
 import { Trail, type TrailPoint } from './trail.ts';
 
@@ -10,7 +9,7 @@ import { Trail, type TrailPoint } from './trail.ts';
  * a database, from the edge's memory (`EventMemory`: longer trails kept for aircraft with
  * recent alerts).
  */
-export type { LastKnown };
+export type { EventDetail, LastKnown };
 
 /** The trail runs from this long before the event started... */
 export const EVENT_TRAIL_BEFORE_MS = 5 * 60_000;
@@ -22,19 +21,6 @@ export const NEARBY_RADIUS_M = 50_000;
 export const NEARBY_MAX_IDS = 50;
 /** How far back "last known" looks in the history. */
 export const LAST_KNOWN_LOOKBACK_MS = 86_400_000;
-
-export interface EventDetail {
-  event: AnomalyEvent;
-  /** Where the trail and the last known state came from. */
-  source: 'postgis' | 'memory';
-  /** The aircraft is on the live board now. */
-  on_board: boolean;
-  /** The newest state known of the aircraft (null: none kept). */
-  last: LastKnown | null;
-  trail: { from: number; to: number; points: TrailPoint[] };
-  /** signal_lost: other aircraft seen within radius_m of where it went silent, during the silence. */
-  nearby: { radius_m: number; from: number; to: number; count: number; icao24s: string[] } | null;
-}
 
 /** PostGIS reads behind the event card and playback (runtime/db/event-queries.ts, playback-queries.ts). */
 export interface EventHistory {

@@ -1,5 +1,5 @@
 import { fullRow } from '../runtime/contract/compact.ts';
-import type { BBox, Track } from '../runtime/contract/index.ts';
+import type { BBox, PlaybackStatus, Track } from '../runtime/contract/index.ts';
 import { normalizeTrack, trackJson } from '../runtime/contract/track-json.ts';
 import { parseClientMessage } from './fanout.ts';
 import { deltaFrame, snapshotFrame } from './frames.ts';
@@ -58,16 +58,6 @@ export interface PlaybackFrameStat {
   /** Playback time the clock had reached when the frame was sent, minus atMs (>= 0: behind). */
   lagMs: number;
   bytes: number;
-}
-
-export interface PlaybackStatus {
-  type: 'playback';
-  from: number;
-  to: number;
-  at: number;
-  speed: number;
-  paused: boolean;
-  ended: boolean;
 }
 
 /** A seek, subscribe or speed change in flight at most, plus these waiting; more closes the socket. */

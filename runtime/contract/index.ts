@@ -2,6 +2,7 @@ export * from './anomaly.ts';
 export * from './bounds.ts';
 export * from './dlq.ts';
 export * from './envelope.ts';
+export * from './investigate.ts';
 export * from './pending-tracks.ts';
 export * from './ports.ts';
 export * from './protocol.ts';

@@ -1,4 +1,4 @@
-import type { AnomalyEvent } from '../contract/index.ts';
+import type { AnomalyEvent, LastKnown, TrailPoint } from '../contract/index.ts';
 import { ANOMALY_SELECT, type AnomalyRow, type Queryable, toEvent } from './queries.ts';
 
 /**
@@ -7,24 +7,6 @@ import { ANOMALY_SELECT, type AnomalyRow, type Queryable, toEvent } from './quer
  * are served by the primary keys (anomalies.id, flights_history (icao24, ts)) or, for the
  * neighbours, by the BRIN on ts narrowed to a few minutes.
  */
-
-/** [ts ms, lat, lon, alt_m]: the board's trail shape (GET /flights/{icao24}). */
-export type TrailPoint = [tsMs: number, lat: number, lon: number, altM: number | null];
-
-/** The newest stored state of an aircraft (smoothed position, like the live Track). */
-export interface LastKnown {
-  icao24: string;
-  callsign: string | null;
-  ts: number;
-  lat: number;
-  lon: number;
-  alt_m: number | null;
-  speed_ms: number | null;
-  track_deg: number | null;
-  vrate_ms: number | null;
-  on_ground: boolean;
-  squawk: string | null;
-}
 
 export async function queryAnomalyById(db: Queryable, id: string): Promise<AnomalyEvent | null> {
   const res = await db.query<AnomalyRow>(`${ANOMALY_SELECT} FROM anomalies WHERE id = $1`, [id]);

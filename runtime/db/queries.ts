@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { AnomalyEvent, AnomalyType } from '../contract/index.ts';
+import type { AnomalyEvent, AnomalyType, LastKnown } from '../contract/index.ts';
 
 /**
  * The reads the edge serves from PostGIS (GET /history/{icao24}, GET /anomalies), on top of the
@@ -102,19 +102,8 @@ export async function queryAnomaliesNear(
   return res.rows.map(toEvent);
 }
 
-export interface CurrentFlight {
-  icao24: string;
-  callsign: string | null;
-  lat: number;
-  lon: number;
-  alt_m: number | null;
-  speed_ms: number | null;
-  track_deg: number | null;
-  vrate_ms: number | null;
-  on_ground: boolean;
-  squawk: string | null;
-  updatedMs: number;
-}
+/** A flights_current row: the newest state, stamped with when it was written. */
+export type CurrentFlight = Omit<LastKnown, 'ts'> & { updatedMs: number };
 
 /** flights_current inside w,s,e,n (w > e crosses the antimeridian), ordered by icao24. */
 export async function queryFlightsInBbox(

@@ -43,7 +43,14 @@ export function AircraftTable(props: { inv: Investigate; nowMs: () => number }) 
         </Show>
       </div>
       <Show when={t().open}>
-        <div class="table-scroll">
+        <div
+          class="table-scroll"
+          // While the pointer is over it the rows hold still (a row does not move under a click).
+          ref={(el) => {
+            el.addEventListener('mouseenter', () => a().holdTable(true));
+            el.addEventListener('mouseleave', () => a().holdTable(false));
+          }}
+        >
           <table>
             <thead>
               <tr>

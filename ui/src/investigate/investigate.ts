@@ -1,5 +1,5 @@
 import { createEffect, createSignal, on, onCleanup } from 'solid-js';
-import { createStore } from 'solid-js/store';
+import { createStore, reconcile } from 'solid-js/store';
 import type { AnomalyEvent } from '../../../runtime/contract/anomaly.ts';
 import type { Track } from '../../../runtime/contract/track.ts';
 import { defaultEndpoints } from '../agent.ts';
@@ -147,22 +147,29 @@ export function createInvestigate(app: App) {
   };
 
   // --- aircraft table ---
+  /** While the pointer is over the table its rows hold still (a row does not move under a click). */
+  let tableHeld = false;
   function refreshTable() {
-    if (!table.open) return;
+    if (!table.open || tableHeld) return;
     const match = compileFilter(app.filters.snapshot());
     const box = table.inView ? visibleBBox(app.globe.view()) : null;
     const passing: Track[] = [];
     for (const t of app.flights.store.flights.values())
       if (match(t) && (box === null || inBox(box, t.lon, t.lat))) passing.push(t);
     const nowMs = playback.mode === 'playback' ? (playbackAt() ?? Date.now()) : Date.now();
-    setTable({
-      rows: sortTracks(passing, table.sort, nowMs).slice(0, TABLE_MAX_ROWS),
-      matching: passing.length,
-    });
+    // Keyed by icao24: an aircraft keeps its row (and DOM node) from one refresh to the next.
+    setTable(
+      'rows',
+      reconcile(sortTracks(passing, table.sort, nowMs).slice(0, TABLE_MAX_ROWS), { key: 'icao24' }),
+    );
+    setTable('matching', passing.length);
   }
   const tableTimer = setInterval(refreshTable, TABLE_REFRESH_MS);
   createEffect(
-    on([() => table.open, () => table.inView, () => table.sort.key, () => table.sort.desc], refreshTable),
+    on([() => table.open, () => table.inView, () => table.sort.key, () => table.sort.desc], () => {
+      tableHeld = false;
+      refreshTable();
+    }),
   );
 
   // --- deep links ---
@@ -275,6 +282,10 @@ export function createInvestigate(app: App) {
       setSpeed: (speed: number) => control({ type: 'speed', speed }),
       seek: (ts: number) => control({ type: 'seek', ts: Math.round(ts) }),
       setTableOpen: (open: boolean) => setTable('open', open),
+      holdTable: (held: boolean) => {
+        tableHeld = held;
+        if (!held) refreshTable();
+      },
       setInView: (inView: boolean) => setTable('inView', inView),
       sortBy: (sort: Sort) => setTable('sort', sort),
       select: (icao24: string) => app.actions.select(icao24),
