@@ -132,7 +132,7 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
       async () => (await anomalies('go_around'))[0],
       120_000,
     );
-    const item = page.locator(`[data-testid=anomaly-item][data-id="${ga.id}"]`).first();
+    const item = page.locator(`[data-testid=anomaly-item][data-id="${ga.id}"] .feed-open`).first();
     await item.waitFor({ timeout: 60_000 });
     // The climb is recorded a few (replayed) minutes after the low point: wait until it is stored.
     const climbM = Number(ga.details.climb_m ?? 100);
@@ -188,7 +188,7 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
         [lost.icao24],
       )
     ).rows[0];
-    const item = page.locator(`[data-testid=anomaly-item][data-id="${lost.id}"]`).first();
+    const item = page.locator(`[data-testid=anomaly-item][data-id="${lost.id}"] .feed-open`).first();
     await item.click();
     await waitFor(
       'the card',

@@ -131,10 +131,7 @@ export function createInvestigate(app: App) {
     if (playback.mode === 'live') return;
     setPlayback({ mode: 'live', status: null });
     app.agent.switchTo(live);
-    app.agent
-      .anomalies(200)
-      .then(app.anomalies.addMany)
-      .catch((e: unknown) => console.warn(`skysentinel: anomalies not loaded: ${String(e)}`));
+    // The live hello makes the alert feed catch up on what it missed (app.ts, alerts.hello).
   }
 
   /** The time the globe shows: the last frame's playback time (or the status while paused). */
