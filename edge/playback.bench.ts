@@ -9,7 +9,9 @@
  *
  * Env: BENCH_AIRCRAFT (15,000), BENCH_MINUTES (60), BENCH_SPEED (10), BENCH_PLAY_S (wall seconds
  * of playback; default the whole window at BENCH_SPEED), BENCH_CONNECTIONS (sink connections, 2),
- * BENCH_KEEP_DB=1 (keep the database; its name is printed), DATABASE_URL.
+ * BENCH_KEEP_DB=1 (keep the database; its name is printed), BENCH_DB=<name> (play a database an
+ * earlier run kept, or one it left behind when stopped, without writing: the window is its data's),
+ * DATABASE_URL.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,7 +20,12 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { createClient } from '../runtime/db/pool.ts';
-import { createTestDatabase, databaseUrlFromEnv } from '../runtime/db/test-db.ts';
+import {
+  createTestDatabase,
+  databaseUrlFromEnv,
+  type TestDatabase,
+  withDatabase,
+} from '../runtime/db/test-db.ts';
 import { syntheticStream } from '../sinks/history-fixtures.ts';
 import { PostgisSink } from '../sinks/history-sink.ts';
 
@@ -48,39 +55,54 @@ log(
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
-const db = await createTestDatabase('bench_playback', base);
-log(`database ${db.name}`);
+const reuse = process.env.BENCH_DB;
+const db: TestDatabase = reuse
+  ? { url: withDatabase(base, reuse), name: reuse, drop: async () => {} }
+  : await createTestDatabase('bench_playback', base);
+log(`database ${db.name}${reuse ? ' (reused: nothing written)' : ''}`);
 // The window ends two minutes ago (the edge caps playback at now), on whole seconds.
-const endMs = Math.floor((Date.now() - 120_000) / 1000) * 1000;
-const startMs = endMs - WINDOW_MS;
+let endMs = Math.floor((Date.now() - 120_000) / 1000) * 1000;
+let startMs = endMs - WINDOW_MS;
 let child: ChildProcess | null = null;
 try {
-  // 1. Write the hour through the sink.
-  const sink = new PostgisSink({ url: db.url, connections: CONNECTIONS, maintenanceEveryMs: 0 });
-  const total = AIRCRAFT * (WINDOW_MS / 1000);
-  const t0 = performance.now();
-  let written = 0;
-  let nextReport = 1_000_000;
-  for (const row of syntheticStream({
-    aircraft: AIRCRAFT,
-    fixesPerAircraft: WINDOW_MS / 1000,
-    startMs,
-    stepMs: 1000,
-  })) {
-    if (!sink.write(row)) await sink.drained();
-    if (++written >= nextReport) {
-      const s = (performance.now() - t0) / 1000;
-      log(
-        `${written.toLocaleString('en')} of ${total.toLocaleString('en')} rows, ${Math.round(written / s).toLocaleString('en')} rows/s`,
-      );
-      nextReport += 5_000_000;
+  let writeS: number | null = null;
+  if (!reuse) {
+    // 1. Write the hour through the sink.
+    const sink = new PostgisSink({ url: db.url, connections: CONNECTIONS, maintenanceEveryMs: 0 });
+    const total = AIRCRAFT * (WINDOW_MS / 1000);
+    const t0 = performance.now();
+    let written = 0;
+    let nextReport = 1_000_000;
+    for (const row of syntheticStream({
+      aircraft: AIRCRAFT,
+      fixesPerAircraft: WINDOW_MS / 1000,
+      startMs,
+      stepMs: 1000,
+    })) {
+      if (!sink.write(row)) await sink.drained();
+      if (++written >= nextReport) {
+        const el = (performance.now() - t0) / 1000;
+        log(
+          `${written.toLocaleString('en')} of ${total.toLocaleString('en')} rows, ${Math.round(written / el).toLocaleString('en')} rows/s`,
+        );
+        nextReport += 5_000_000;
+      }
     }
+    await sink.durable();
+    await sink.close();
+    writeS = (performance.now() - t0) / 1000;
   }
-  await sink.durable();
-  await sink.close();
-  const writeS = (performance.now() - t0) / 1000;
   const c = createClient(db.url);
   await c.connect();
+  if (reuse) {
+    // The window is the data's: the first and last fix of the first aircraft (primary key order).
+    const ends = await c.query<{ lo: number; hi: number }>(
+      `SELECT (SELECT (extract(epoch FROM ts) * 1000)::float8 FROM flights_history WHERE icao24 = 'a00000' ORDER BY ts LIMIT 1) AS lo,
+              (SELECT (extract(epoch FROM ts) * 1000)::float8 FROM flights_history WHERE icao24 = 'a00000' ORDER BY ts DESC LIMIT 1) AS hi`,
+    );
+    startMs = Math.floor(ends.rows[0].lo / 1000) * 1000;
+    endMs = Math.ceil(ends.rows[0].hi / 1000) * 1000 + 1000;
+  }
   await c.query('ANALYZE flights_history');
   const rowsStored = Number((await c.query('SELECT count(*) AS n FROM flights_history')).rows[0].n);
   const sizeMb = mb(
@@ -94,7 +116,10 @@ try {
   );
   await c.end();
   log(
-    `stored ${rowsStored.toLocaleString('en')} rows (${sizeMb} MB with indexes) in ${writeS.toFixed(0)} s: ${Math.round(rowsStored / writeS).toLocaleString('en')} rows/s`,
+    `${rowsStored.toLocaleString('en')} rows (${sizeMb} MB with indexes) from ${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()}` +
+      (writeS === null
+        ? ''
+        : `, written in ${writeS.toFixed(0)} s: ${Math.round(rowsStored / writeS).toLocaleString('en')} rows/s`),
   );
 
   // 2. The edge in its own process.
@@ -161,10 +186,11 @@ try {
     aircraft: AIRCRAFT,
     minutes: MINUTES,
     rowsInWindow: rowsStored,
-    writeRowsPerS: Math.round(rowsStored / writeS),
+    writeRowsPerS: writeS === null ? null : Math.round(rowsStored / writeS),
     historyMb: sizeMb,
     speed: SPEED,
     playedS: PLAY_S,
+    windowMinutes: Math.round((endMs - startMs) / 6000) / 10,
     playbackMinutesCovered: Math.round(((PLAY_S * SPEED) / 60) * 10) / 10,
     snapshotRows,
     snapshotMs: Math.round(snapshotMs),
