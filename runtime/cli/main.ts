@@ -31,6 +31,21 @@ async function overview(): Promise<string> {
   return lines.join('\n');
 }
 
+/**
+ * The command table of docs/contract.md (npm run config:docs): each command's synopsis (the first
+ * line of its usage) and summary.
+ */
+export async function commandTable(): Promise<string> {
+  const rows = ['| command | does |', '|---|---|'];
+  for (const name of COMMANDS) {
+    const cmd = await load(name);
+    if (cmd === null) continue;
+    const synopsis = (cmd.usage.split('\n')[0] ?? '').replace(/^Usage: /, '');
+    rows.push(`| \`${synopsis.replaceAll('|', '\\|')}\` | ${cmd.summary} |`);
+  }
+  return rows.join('\n');
+}
+
 export async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const [name, ...args] = argv;

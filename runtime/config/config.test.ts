@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, loadConfig, parseHostPort } from './config.ts';
 import { VARS } from './definitions.ts';
 import { renderEnvExample } from './env-example.ts';
-import { withConfigTable } from './write-docs.ts';
+import { withConfigTable, withContractTables } from './write-docs.ts';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -86,6 +86,11 @@ describe('configuration', () => {
   it('.env.example lists every variable with its default (npm run config:docs)', () => {
     expect(readFileSync(join(root, '.env.example'), 'utf8')).toBe(renderEnvExample());
     for (const v of VARS) expect(renderEnvExample()).toContain(`\n${v.name}=${v.default}\n`);
+  });
+
+  it("docs/contract.md's configuration and command tables match the code (npm run config:docs)", async () => {
+    const contract = readFileSync(join(root, 'docs/contract.md'), 'utf8');
+    expect(await withContractTables(contract)).toBe(contract);
   });
 
   it("README's configuration table matches the definitions (npm run config:docs)", () => {
