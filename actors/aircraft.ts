@@ -186,7 +186,9 @@ export class AircraftCore implements TrackSource {
     const fc = f.fold(code === GATE.RESET);
     const reinit = fc === FILTER.INITIALISED || fc === FILTER.REINITIALISED;
     if (reinit || altJump) this.rapid.resetWindow();
-    if (reinit) this.goAround.reset(); // a gap (or a reset track): the approach is not followed across it
+    // A gap (or a reset track) restarts the filter: the approach is not followed across it. (A
+    // re-initialisation after outliers, a sharp manoeuvre, is no gap: the approach goes on.)
+    if (fc === FILTER.INITIALISED) this.goAround.reset();
 
     if (env.callsign && env.callsign !== o.callsign) o.callsign = env.callsign;
     if (env.origin_country && env.origin_country !== this.originCountry)

@@ -6,7 +6,8 @@
  * altitude, and whether that place is inside what the source covers (every cell around it seen
  * lately) rather than at its edge.
  *
- * Memory: a tile (1 deg x 1 deg: 16 cells x 4 bands x (a stamp + 8 minute counts), 2.3 KB) is made
+ * Memory: a tile (1 deg x 1 deg: 16 cells x 4 bands x (a stamp + 8 minute counts), plus each
+ * cell's highest altitude of each of those minutes, 2.9 KB) is made
  * the first time a report falls in it; the index of tiles is 259 KB for the whole globe. Time is
  * the stream's (report `ts`), so a file replays to the same answers.
  */
@@ -21,8 +22,13 @@ const BAND_TOPS_M = [1_000, 3_000, 6_000];
 export const BUCKET_MS = 60_000;
 /** Minutes remembered per cell-band (the "seen lately" memory is this many buckets). */
 export const BUCKETS = 8;
-const REC = 1 + BUCKETS; // stamp (bucket number of the latest write), then one count per bucket
-const TILE_INTS = CELLS_PER_TILE_SIDE * CELLS_PER_TILE_SIDE * BANDS * REC;
+const REC = 1 + BUCKETS;
+/** A cell's highest altitude is kept this many minutes (then any later report replaces it). */
+const HIGH_KEEP_BUCKETS = 30; // stamp (bucket number of the latest write), then one count per bucket
+const CELLS_PER_TILE = CELLS_PER_TILE_SIDE * CELLS_PER_TILE_SIDE;
+/** After the cell-band records: per cell, a stamp and the highest altitude (m) of each recent minute. */
+const HIGH_AT = CELLS_PER_TILE * BANDS * REC;
+const TILE_INTS = HIGH_AT + CELLS_PER_TILE * REC;
 
 export function bandOf(altM: number): number {
   if (!(altM >= BAND_TOPS_M[0])) return 0; // NaN too
@@ -53,8 +59,20 @@ export class CoverageMap {
       this.tileOf[t] = ti;
     }
     const tile = this.tiles[ti];
-    const rec = (((i & 3) * CELLS_PER_TILE_SIDE + (j & 3)) * BANDS + bandOf(altM)) * REC;
+    const cell = (i & 3) * CELLS_PER_TILE_SIDE + (j & 3);
+    const rec = (cell * BANDS + bandOf(altM)) * REC;
     const bucket = Math.floor(tsMs / BUCKET_MS);
+    // The highest altitude of each minute in the cell (any band).
+    const h = HIGH_AT + cell * REC;
+    const hStamp = tile[h];
+    const alt = altM > 0 ? Math.round(altM) : 0;
+    if (bucket > hStamp) {
+      const n = Math.min(bucket - hStamp, BUCKETS);
+      for (let k = 0; k < n; k++) tile[h + 1 + ((bucket - k) % BUCKETS)] = -1;
+      tile[h] = bucket;
+    }
+    if (bucket > hStamp - BUCKETS && alt > tile[h + 1 + (bucket % BUCKETS)])
+      tile[h + 1 + (bucket % BUCKETS)] = alt;
     const stamp = tile[rec];
     if (bucket > stamp) {
       // Buckets between the last write and this one saw nothing: clear them (at most all of them).
@@ -126,6 +144,33 @@ export class CoverageMap {
       }
     }
     return sides >= minSides;
+  }
+
+  /**
+   * In how many (cell, minute) pairs of the 3x3 cells around (lat, lon), in the minutes after the
+   * one holding `afterMs` up to the one holding `toMs`, a report at or above `altM` arrived: others
+   * seen as high as a silent aircraft would be (a recording's or a receiver's ceiling is an edge).
+   */
+  minutesSeenAbove(lat: number, lon: number, altM: number, afterMs: number, toMs: number): number {
+    const from = Math.floor(afterMs / BUCKET_MS) + 1;
+    const to = Math.floor(toMs / BUCKET_MS);
+    let n = 0;
+    const i0 = latCell(lat);
+    const j0 = lonCell(lon);
+    for (let di = -1; di <= 1; di++) {
+      const i = i0 + di;
+      if (i < 0 || i >= LAT_CELLS) continue;
+      for (let dj = -1; dj <= 1; dj++) {
+        const j = (j0 + dj + LON_CELLS) % LON_CELLS;
+        const tile = this.tileAt(i, j);
+        if (tile === null) continue;
+        const h = HIGH_AT + ((i & 3) * CELLS_PER_TILE_SIDE + (j & 3)) * REC;
+        const stamp = tile[h];
+        for (let b = Math.max(from, stamp - BUCKETS + 1); b <= Math.min(to, stamp); b++)
+          if (tile[h + 1 + (b % BUCKETS)] >= altM) n++;
+      }
+    }
+    return n;
   }
 
   /** A report at any altitude in cell (i, j) in bucket `from` or later. */

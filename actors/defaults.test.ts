@@ -13,7 +13,7 @@ describe('detector defaults', () => {
     expect(d.rapidDescentCriticalRateMs / FPM_MS).toBeCloseTo(6_000, 6);
     expect(d.rapidDescentMinStartHeightM).toBe(3_000);
     expect(d.airportRadiusM).toBe(50_000);
-    expect([d.approachRadiusM, d.approachMaxHeightM, d.lowPointRadiusM]).toEqual([20_000, 1_500, 10_000]);
+    expect([d.approachRadiusM, d.approachMaxHeightM, d.lowPointRadiusM]).toEqual([20_000, 1_500, 5_000]);
     expect([d.goAroundMaxLowHeightM, d.goAroundMinClimbM]).toEqual([750, 150]);
     expect([d.emergencyOpenUpdates, d.emergencyCloseUpdates, d.signalLostAfterS, d.actorIdleS]).toEqual([
       2, 2, 120, 300,

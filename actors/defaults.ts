@@ -75,6 +75,8 @@ export const DETECTOR_DEFAULTS = {
   rapidDescentMinFixes: 5,
   /** Where the feed reports a vertical rate, its mean over the window must be at least this share of the rate. */
   rapidDescentVrateAgreement: 0.5,
+  /** No climb phase within this long before: a push-over after a pull-up (parabolic flight) is no loss of height. */
+  rapidDescentNoClimbS: 180,
   /** Closes once the descent has been slower than 1,000 ft/min... */
   rapidDescentCalmRateMs: 1_000 * FPM_MS,
   /** ...for this long. */
@@ -87,20 +89,16 @@ export const DETECTOR_DEFAULTS = {
   approachMaxHeightM: 1_500,
   /** ...when descending faster than this (smoothed vrate below minus this). */
   approachDescentRateMs: 1,
-  /** The lowest point of the approach is tracked within this distance of the airport. */
-  lowPointRadiusM: 10_000,
+  /** The lowest point of the approach is tracked within this distance of the airport (over the runway or on short final). */
+  lowPointRadiusM: 5_000,
   /** A go-around needs the lowest point below this height (about 2,500 ft)... */
   goAroundMaxLowHeightM: 750,
   /** ...and a climb of at least this much above it (about 500 ft) without touching the ground. */
   goAroundMinClimbM: 150,
-  /** An approach must descend at least this much before its low point counts (ignores level-off wobbles). */
-  approachMinDescentM: 60,
+  /** An approach must descend at least this much before its low point counts (a level pass is not an approach). */
+  approachMinDescentM: 300,
   /** The climb must come within this long of the lowest point. */
   goAroundMaxClimbS: 300,
-  /** The lowest point is on the final approach: heading to the airport within this angle (or over it, below)... */
-  finalApproachMaxOffDeg: 35,
-  /** ...or within this distance of the airport's reference point (over the runway). */
-  overAirportRadiusM: 3_000,
   /** How long a detected go-around stays in the Track's `anomalies` list. */
   goAroundFlagS: 120,
 
@@ -119,6 +117,12 @@ export const DETECTOR_DEFAULTS = {
   coverageAheadM: 45_000,
   /** A cell counts as covered by the source when it saw a report within this long. */
   coverageExtentS: 1_800,
+  /** ...and it was higher than this over the nearest airport (or sea level): lower, flights drop out behind terrain and the horizon... */
+  signalLostMinHeightM: 450,
+  /** ...and others were seen around it during the silence no more than this below its dead-reckoned altitude (or higher)... */
+  similarAltitudeM: 300,
+  /** ...in at least this many (cell, minute) pairs: it is not above what the source sees there (a ceiling is an edge too)... */
+  coverageAboveMinutes: 2,
   /** ...and it was not descending into an airport: lower than this over an airport... */
   arrivalMaxHeightM: 1_200,
   /** ...within this distance of it. */

@@ -1,7 +1,6 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
 import { type AirportRef, elevationOf } from '../airports.ts';
 import type { DetectorOptions } from '../defaults.ts';
-import { DEG } from '../geo.ts';
 import type { Observation } from '../observation.ts';
 import { PHASE } from '../phase.ts';
 import { defineSlots, type Slotted } from '../slots.ts';
@@ -18,8 +17,6 @@ type Opts = Pick<
   | 'approachMinDescentM'
   | 'goAroundFlagS'
   | 'goAroundMaxClimbS'
-  | 'finalApproachMaxOffDeg'
-  | 'overAirportRadiusM'
 >;
 
 /** OpenSky emitter category of gliders: they circle low near airfields in thermals; never an approach. */
@@ -28,13 +25,11 @@ const CATEGORY_GLIDER = 9;
 /**
  * go_around: an aborted approach. IDLE -> APPROACH when within `approachRadiusM` of the nearest
  * airport, below `approachMaxHeightM` over its elevation, in the descent phase (phase.ts). In
- * APPROACH the lowest point within `lowPointRadiusM` is tracked (height over that airport: a high
- * airport such as KDEN counts from its own 1,655 m, not from sea level), with whether it was on the
- * final approach: heading for the airport (track within `finalApproachMaxOffDeg` of the bearing to
- * it) or over it (within `overAirportRadiusM`). A low point on the final approach under
- * `goAroundMaxLowHeightM`, after a descent of `approachMinDescentM`, followed within
- * `goAroundMaxClimbS` by a climb (climb phase) of `goAroundMinClimbM` is a go-around: one event,
- * emitted closed. The approach ends silently on the ground (on_ground, or slowed to taxi speed low
+ * APPROACH the lowest point within `lowPointRadiusM` (close to the airport: over the runway or on
+ * short final) is tracked (height over that airport: a high airport such as KDEN counts from its
+ * own 1,655 m, not from sea level). A low point under `goAroundMaxLowHeightM`, after a descent of
+ * `approachMinDescentM`, followed within `goAroundMaxClimbS` by a climb (climb phase) of
+ * `goAroundMinClimbM` is a go-around: one event, emitted closed. The approach ends silently on the ground (on_ground, or slowed to taxi speed low
  * at the airport: a landing or touch-and-go), at a gap in the reports or a new flight (the core
  * calls `reset`), on leaving the airport's zone, or on climbing out above the approach height.
  * Gliders are never approaching.
@@ -48,8 +43,6 @@ export class GoAroundMachine implements Slotted {
   declare private lowLat: number;
   declare private lowLon: number;
   declare private flagUntilMs: number;
-  /** The low point was on the final approach (heading for the airport, or over it). */
-  private lowOnFinal = false;
   private lowAirport: AirportRef | null = null;
 
   constructor(
@@ -112,7 +105,6 @@ export class GoAroundMachine implements Slotted {
       this.lowLat = o.lat;
       this.lowLon = o.lon;
       this.lowAirport = ap;
-      this.lowOnFinal = onFinal(o, ap as AirportRef, op);
     }
     const low = this.lowAirport;
     if (low === null) return;
@@ -124,7 +116,6 @@ export class GoAroundMachine implements Slotted {
     }
     if (
       lowHeight < op.goAroundMaxLowHeightM &&
-      this.lowOnFinal &&
       o.phase === PHASE.CLIMB &&
       this.startAltM - this.lowAltM >= op.approachMinDescentM &&
       climb >= op.goAroundMinClimbM &&
@@ -152,18 +143,6 @@ export class GoAroundMachine implements Slotted {
       );
     }
   }
-}
-
-/** Heading for the airport (track within the allowed angle of the bearing to it), or over it. */
-function onFinal(o: Observation, ap: AirportRef, op: Opts): boolean {
-  if (o.airportDistM <= op.overAirportRadiusM) return true;
-  if (Number.isNaN(o.trackDeg)) return false;
-  const dLon = (ap.lon - o.lon) * Math.cos(o.lat * DEG);
-  const dLat = ap.lat - o.lat;
-  const bearing = Math.atan2(dLon, dLat) / DEG;
-  let off = Math.abs(o.trackDeg - bearing) % 360;
-  if (off > 180) off = 360 - off;
-  return off <= op.finalApproachMaxOffDeg;
 }
 
 (GoAroundMachine as unknown as { SLOTS: number }).SLOTS = defineSlots(GoAroundMachine, [

@@ -283,10 +283,16 @@ describe('flights, plausible altitudes and fresh positions (issue 15)', () => {
     expect(runAll(envs)).toEqual([]);
   });
 
-  it('go_around fires only when the low point was on the final approach (heading for the airport)', () => {
-    // Same profile flown away from the airport (track 90 deg from the east side): no final approach.
-    const away = approach('a00055', JFK, 100, 300).map((e) => ({ ...e, track_deg: 90 }));
-    expect(runAll(away)).toEqual([]);
+  it('go_around needs the low point close to the airport (5 km) after a real descent (300 m)', () => {
+    // The same profile, offset 8 km sideways: it passes the airport, never over its runway.
+    const wide = approach('a00055', JFK, 100, 300).map((e) => ({ ...e, lat: e.lat + 0.072 }));
+    expect(runAll(wide)).toEqual([]);
+    // Level at 350 m, a 200 m dip and a climb: not an approach.
+    const dip = flight('a00057', { ...offset(JFK.lat, JFK.lon, 90, 9_000), altM: 350, speedMs: 75, trackDeg: 270 }, [
+      { durationS: 40, vrateMs: -5 },
+      { durationS: 60, vrateMs: 5 },
+    ]);
+    expect(runAll(dip)).toEqual([]);
     expect(runAll(approach('a00056', JFK, 100, 300)).map((e) => e.type)).toEqual(['go_around']);
   });
 });

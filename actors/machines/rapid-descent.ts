@@ -23,6 +23,7 @@ type Opts = Pick<
   | 'rapidDescentCalmS'
   | 'rapidDescentMinFixes'
   | 'rapidDescentVrateAgreement'
+  | 'rapidDescentNoClimbS'
 >;
 
 /**
@@ -35,7 +36,8 @@ type Opts = Pick<
  * `rapidDescentMinFixes` or more consecutive reports each with a plausible altitude (altitude-gate.ts)
  * no higher than the one before, that run covering at least half the window, and, where the feed
  * reports a vertical rate, its mean over the run at least `rapidDescentVrateAgreement` of the
- * window's rate. A bogus sample, a field flipping between two values or an altitude jump (no path
+ * window's rate, and no climb phase within `rapidDescentNoClimbS` (the push-over after a pull-up, as
+ * in parabolic flight, ends where it began: no loss of height). A bogus sample, a field flipping between two values or an altitude jump (no path
  * between two levels) breaks the run and clears the window.
  *
  * The window is a ring of (ts, alt) samples in one Float64Array; samples older than the newest one
@@ -63,6 +65,8 @@ export class RapidDescentMachine implements Slotted {
   /** The reported vertical rate averaged over about a third of the window (NaN: none reported). */
   declare private vrAvgMs: number;
   declare private vrAvgTs: number;
+  /** The last update in the climb phase (-inf: none this flight). */
+  declare private lastClimbTs: number;
 
   /** Slots needed for these options: the scalars, then one (ts, alt) pair per ring entry. */
   static slotsFor(opts: Pick<Opts, 'rapidDescentWindowS'>): number {
@@ -84,6 +88,7 @@ export class RapidDescentMachine implements Slotted {
     this.calmSinceMs = Number.NaN;
     this.runLastAltM = Number.NaN;
     this.vrAvgMs = Number.NaN;
+    this.lastClimbTs = Number.NEGATIVE_INFINITY;
   }
 
   /** Forget the window (the track was re-initialised: altitudes before and after do not compare). */
@@ -93,6 +98,7 @@ export class RapidDescentMachine implements Slotted {
     this.runFixes = 0;
     this.runLastAltM = Number.NaN;
     this.vrAvgMs = Number.NaN;
+    this.lastClimbTs = Number.NEGATIVE_INFINITY;
   }
 
   /** The flight ended at `endTsMs`: an open event closes there; the next flight starts clean. */
@@ -105,6 +111,7 @@ export class RapidDescentMachine implements Slotted {
 
   /** Follows the run of plausible, non-climbing reports. */
   private followRun(o: Observation): void {
+    if (o.phase === PHASE.CLIMB) this.lastClimbTs = o.tsMs;
     const pa = o.plausibleAltM;
     if (o.phase === PHASE.GROUND || Number.isNaN(pa)) {
       this.runFixes = 0;
@@ -157,6 +164,8 @@ export class RapidDescentMachine implements Slotted {
       if (!haveWindow || o.phase !== PHASE.DESCENT || !(rateMs > this.opts.rapidDescentRateMs)) return;
       // Confirmed by consecutive plausible reports over (at least half) the window...
       if (this.runFixes < this.opts.rapidDescentMinFixes || this.runStartTs > baseTs + windowMs / 2) return;
+      // ...not the push-over after a pull-up (parabolic flight ends where it began)...
+      if (now - this.lastClimbTs < this.opts.rapidDescentNoClimbS * 1000) return;
       // ...and by the reported vertical rate where the feed has one.
       if (!Number.isNaN(this.vrAvgMs) && !(this.vrAvgMs < -this.opts.rapidDescentVrateAgreement * rateMs))
         return;
@@ -263,4 +272,5 @@ export class RapidDescentMachine implements Slotted {
   'runLastAltM',
   'vrAvgMs',
   'vrAvgTs',
+  'lastClimbTs',
 ]);

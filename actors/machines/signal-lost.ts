@@ -17,6 +17,9 @@ type Opts = Pick<
   | 'coverageMinReports'
   | 'coverageAheadM'
   | 'coverageExtentS'
+  | 'similarAltitudeM'
+  | 'coverageAboveMinutes'
+  | 'signalLostMinHeightM'
   | 'arrivalMaxHeightM'
   | 'arrivalRadiusM'
   | 'sourceEdgeMarginM'
@@ -36,6 +39,12 @@ type Opts = Pick<
  *   below) at least `coverageMinReports` times during the silence, and both that position and the
  *   one `coverageAheadM` further on lie inside what the source covers (coverage.ts `insideSince`:
  *   covered cells on every side within `coverageExtentS`): it is not leaving the area at its edge;
+ * - it was higher than `signalLostMinHeightM` over the nearest airport (or sea level): lower,
+ *   flights drop out behind terrain and the horizon;
+ * - others were seen around that position during the silence at least as high as it would be now
+ *   (its last altitude plus its vertical rate over the silence, less `similarAltitudeM`), in at
+ *   least `coverageAboveMinutes` (cell, minute) pairs: it is not above what the source sees there
+ *   (a recording's or a receiver's ceiling is an edge too);
  * - for live polling, that position is `sourceEdgeMarginM` inside the configured box.
  * Info; started at the last report, closed by the next accepted update. Time is the stream's.
  */
@@ -49,6 +58,7 @@ export class SignalLostMachine implements Slotted {
   declare private lastAltM: number;
   declare private lastSpeedMs: number;
   declare private lastTrackDeg: number;
+  declare private lastVrateMs: number;
   private lastPhase: Phase = PHASE.UNKNOWN;
   private lastLive = false;
   private icao24 = '';
@@ -111,6 +121,7 @@ export class SignalLostMachine implements Slotted {
     this.lastAltM = o.altM;
     this.lastSpeedMs = o.speedMs;
     this.lastTrackDeg = o.trackDeg;
+    this.lastVrateMs = o.vrateMs;
   }
 
   /** A report that proves the transponder is heard but brings no new position (a stale one). */
@@ -139,7 +150,9 @@ export class SignalLostMachine implements Slotted {
       const height = this.lastAltM - elevationOf(ap);
       // Low near an airport: landed, or below what receivers see there (arrivals, departures).
       if (ap !== null && airportDistM <= op.arrivalRadiusM && !(height >= op.arrivalMaxHeightM)) return;
-    }
+      // Low anywhere: flights that low drop out behind terrain and the horizon.
+      if (!(height >= op.signalLostMinHeightM)) return;
+    } else if (!(this.lastAltM >= op.signalLostMinHeightM)) return;
     // Where it should be now.
     const moveM = Number.isNaN(this.lastSpeedMs) ? 0 : (this.lastSpeedMs * silentMs) / 1000;
     const tr = Number.isNaN(this.lastTrackDeg) ? 0 : this.lastTrackDeg * DEG;
@@ -150,11 +163,19 @@ export class SignalLostMachine implements Slotted {
     const box = this.sourceBox;
     if (box !== null && this.lastLive && !insideBy(box, drLat, drLon, op.sourceEdgeMarginM)) return;
     let nearby = -1;
+    let drAltM = Number.NaN;
+    let seenAbove = -1;
     const band = bandOf(this.lastAltM);
     const cov = this.coverage;
     if (cov !== null) {
       nearby = cov.reportsNear(drLat, drLon, band - 1, band, this.lastTsMs, feedTsMs);
       if (nearby < op.coverageMinReports) return;
+      // Not above what the source sees there: others seen as high as it would be now (a
+      // recording's or a receiver's ceiling is an edge too).
+      const vrate = Number.isNaN(this.lastVrateMs) ? 0 : this.lastVrateMs;
+      drAltM = this.lastAltM + Math.max(-MAX_DR_CLIMB_M, Math.min(MAX_DR_CLIMB_M, (vrate * silentMs) / 1000));
+      seenAbove = cov.minutesSeenAbove(drLat, drLon, drAltM - op.similarAltitudeM, this.lastTsMs, feedTsMs);
+      if (seenAbove < op.coverageAboveMinutes) return;
       // Inside what the source covers where it should be now, and still some way ahead.
       const sinceMs = feedTsMs - op.coverageExtentS * 1000;
       const aheadM = moveM + op.coverageAheadM;
@@ -187,6 +208,8 @@ export class SignalLostMachine implements Slotted {
           ...(cov !== null
             ? {
                 nearby_reports: nearby,
+                dead_reckoned_alt_m: Math.round(drAltM),
+                minutes_seen_as_high: seenAbove,
                 altitude_band: `${band}/${BANDS - 1}`,
                 covered_ahead_m: op.coverageAheadM,
               }
@@ -202,6 +225,9 @@ export class SignalLostMachine implements Slotted {
     return this.lastTsMs;
   }
 }
+
+/** The dead-reckoned altitude follows the last vertical rate at most this far. */
+const MAX_DR_CLIMB_M = 3_000;
 
 /** A point is inside the source's coverage with covered cells within this many cells on every side. */
 const COVERAGE_REACH_CELLS = 3;
@@ -226,4 +252,5 @@ function insideBy(box: SourceBox, lat: number, lon: number, marginM: number): bo
   'lastAltM',
   'lastSpeedMs',
   'lastTrackDeg',
+  'lastVrateMs',
 ]);

@@ -26,6 +26,12 @@ export const AnomalyDetailsSchema = Type.Object(
     nearby_reports: num(
       'signal_lost: reports of other aircraft near the dead-reckoned position, at its altitude band or the one below, during the silence',
     ),
+    dead_reckoned_alt_m: num(
+      'signal_lost: the altitude it would have now (last altitude plus its vertical rate over the silence)',
+    ),
+    highest_nearby_alt_m: num(
+      'signal_lost: the highest altitude others were seen at around that position lately',
+    ),
     altitude_band: Type.Optional(
       Type.String({ description: 'signal_lost: coverage altitude band, "band/highest"' }),
     ),
