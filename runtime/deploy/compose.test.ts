@@ -81,6 +81,13 @@ describe('compose.yaml', () => {
     expect(services.edge?.healthcheck).toBeDefined();
   });
 
+  it("lets the producer run the user's receiver: SOURCE and its address reach it", () => {
+    const env = services.producer?.environment ?? {};
+    for (const v of ['SOURCE', 'SBS_ADDRESS', 'SBS_TIME_ZONE', 'READSB_URL'])
+      expect(Object.keys(env)).toContain(v);
+    expect(JSON.stringify(services.producer?.command)).toContain('if [ -n \\"$$SOURCE\\" ]');
+  });
+
   it('only sets variables the configuration knows', () => {
     const known = new Set<string>(VARS.map((v) => v.name));
     for (const [name, s] of Object.entries(services)) {
