@@ -65,6 +65,7 @@ describe('PlaybackSession', () => {
               encoding: 'json',
               staleMs: STALE,
               maxSliceMs: 60_000,
+              tickMs: 250,
             },
             (text) => mirror.apply(JSON.parse(text)),
             () => wall,
@@ -101,6 +102,7 @@ describe('PlaybackSession', () => {
         encoding: 'json',
         staleMs: STALE,
         maxSliceMs: 60_000,
+        tickMs: 250,
       },
       (t) => frames.push(JSON.parse(t)),
       () => wall,
@@ -135,6 +137,44 @@ describe('PlaybackSession', () => {
     expect(s.clockMs()).toBe(1_060_000);
   });
 
+  it('a clock far ahead of the last frame (a slow database) shows the newest slice, not all rows since', async () => {
+    const h = new FakeHistory([
+      makeTrack('a00001', { ts: 1_010_000 }),
+      makeTrack('a00002', { ts: 1_098_000 }),
+    ]);
+    const asked: [number, number][] = [];
+    const source = {
+      slice: (a: number, b: number, box: BBox | null) => {
+        asked.push([a, b]);
+        return h.slice(a, b, box);
+      },
+    };
+    let wall = 0;
+    const frames: { type: string; [k: string]: unknown }[] = [];
+    const s = new PlaybackSession(
+      source,
+      {
+        fromMs: 1_000_000,
+        toMs: 1_200_000,
+        speed: 1,
+        bbox: null,
+        encoding: 'json',
+        staleMs: STALE,
+        maxSliceMs: 5_000,
+        tickMs: 250,
+      },
+      (t) => frames.push(JSON.parse(t)),
+      () => wall,
+    );
+    await s.start();
+    wall = 100_000;
+    await s.tick();
+    expect(asked.at(-1)).toEqual([1_095_000, 1_100_000]);
+    const d = frames.at(-1) as unknown as { type: string; upserts: Track[] };
+    expect(d.type).toBe('delta');
+    expect(d.upserts.map((t) => t.icao24)).toEqual(['a00002']);
+  });
+
   it('compact encoding sends FULL rows that decode to the same Tracks', async () => {
     const t = makeTrack('a00001', { ts: 1_005_000 });
     const frames: string[] = [];
@@ -149,6 +189,7 @@ describe('PlaybackSession', () => {
         encoding: 'compact',
         staleMs: STALE,
         maxSliceMs: 60_000,
+        tickMs: 250,
       },
       (x) => frames.push(x),
       () => 0,

@@ -31,8 +31,14 @@ export interface PlaybackOptions {
   encoding: Encoding;
   /** Playback time an aircraft stays without a fix before it is removed (the live STALE_AFTER_S). */
   staleMs: number;
-  /** A frame never covers more playback time than this: a slow database skips ahead instead. */
+  /**
+   * A frame covers at most max(maxSliceMs, 2 ticks at the current speed) of playback time: when the
+   * database is slower than the clock the next frame shows the newest slice and skips the rows in
+   * between, instead of a larger slice that would be slower still (and fall further behind).
+   */
   maxSliceMs: number;
+  /** The tick period (the edge's WS_TICK_HZ). */
+  tickMs: number;
   /** Starts paused. */
   paused?: boolean;
 }
@@ -214,7 +220,8 @@ export class PlaybackSession {
     const target = this.clockMs();
     if (target <= this.atMs) return;
     // A database slower than the clock: show the newest slice instead of queueing old ones.
-    const after = Math.max(this.atMs, target - this.o.maxSliceMs);
+    const sliceMs = Math.max(this.o.maxSliceMs, 2 * this.speed * this.o.tickMs);
+    const after = Math.max(this.atMs, target - sliceMs);
     const t0 = performance.now();
     const tracks = await this.source.slice(after, target, this.bbox);
     const queryMs = performance.now() - t0;

@@ -500,7 +500,9 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
               bbox: bbox.value,
               encoding: encoding.value,
               staleMs,
-              maxSliceMs: PLAYBACK_MAX_SPEED * 1000,
+              // 5 s holds a fix of every aircraft reporting at the usual 1-5 s.
+              maxSliceMs: 5_000,
+              tickMs: 1000 / tickHz,
             },
             send,
             Date.now,
