@@ -1,4 +1,4 @@
-import { onMount } from 'solid-js';
+import { createSignal, onMount } from 'solid-js';
 import { type App as AppModel, createApp } from './app.ts';
 import { AnomalyFeed } from './components/AnomalyFeed.tsx';
 import { ConnectionBadge } from './components/ConnectionBadge.tsx';
@@ -15,6 +15,8 @@ export function App() {
   // The globe needs its element in the DOM; the panels need the app: build both on mount.
   onMount(() => {
     const app: AppModel = createApp(globeEl);
+    // Small screens: the right column is a bottom sheet, closed until asked for.
+    const [sheetOpen, setSheetOpen] = createSignal(false);
     const mountUi = (node: Element) => overlay.appendChild(node);
     mountUi(
       (
@@ -27,9 +29,20 @@ export function App() {
             <div class="title">SkySentinel</div>
             <ConnectionBadge connection={app.connection} />
             <Filters app={app} />
-            <Legend />
+            <Legend units={app.units.units} />
           </div>
-          <div class="right">
+          <div class="right" classList={{ 'sheet-open': sheetOpen() }} data-testid="side-panels">
+            <button
+              type="button"
+              class="sheet-toggle"
+              data-testid="sheet-toggle"
+              aria-expanded={sheetOpen()}
+              onClick={() => setSheetOpen(!sheetOpen())}
+            >
+              {sheetOpen() ? '▾ hide' : '▴'} alerts (
+              {app.anomalies.state.feed.filter((e) => e.phase === 'open').length} open)
+              {app.selection.state.icao24 ? ' · flight' : ''}
+            </button>
             <FlightPanel app={app} />
             <AnomalyFeed app={app} />
           </div>

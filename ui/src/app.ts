@@ -1,4 +1,4 @@
-import { createEffect, createMemo, on } from 'solid-js';
+import { createEffect, createMemo, createSignal, on } from 'solid-js';
 import type { AnomalyEvent } from '../../runtime/contract/anomaly.ts';
 import type { BBox, ServerFrame } from '../../runtime/contract/protocol.ts';
 import { type Agent, createAgent, defaultEndpoints } from './agent.ts';
@@ -15,6 +15,7 @@ import { createConnectionSlice } from './state/connection.ts';
 import { createFilterSlice } from './state/filters.ts';
 import { createFlightsSlice } from './state/flights.ts';
 import { createSelectionSlice } from './state/selection.ts';
+import { createUnitsSlice } from './state/units.ts';
 
 /** The camera settles for this long before the subscription follows it. */
 const SUBSCRIBE_DEBOUNCE_MS = 400;
@@ -39,6 +40,9 @@ export function createApp(globeEl: HTMLElement) {
   const flights = createFlightsSlice();
   const selection = createSelectionSlice();
   const anomalies = createAnomalySlice();
+  const units = createUnitsSlice();
+  const [following, setFollowing] = createSignal(false);
+  let framed = false;
   const deltaStats: DeltaStat[] = [];
   let subscribed: BBox | null = null;
   let subscribeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -58,6 +62,8 @@ export function createApp(globeEl: HTMLElement) {
     },
     onPick: (id) => select(id),
     onLeaveCockpit: () => setCockpit(false),
+    onFollowEnd: () => setFollow(false),
+    units: units.units,
   });
 
   const publishCounts = () =>
@@ -78,6 +84,11 @@ export function createApp(globeEl: HTMLElement) {
         lastFrameAt = performance.now();
         applySnapshot(flights.store, frame);
         globe.applySnapshot(frame.flights, frame.ts, at);
+        // The first view frames the traffic (Home goes back to it).
+        if (!framed && frame.flights.length > 0) {
+          framed = true;
+          globe.frame(frame.flights, selection.state.icao24 === null);
+        }
         connection.live();
         connection.seq(frame.seq);
         publishCounts();
@@ -169,6 +180,7 @@ export function createApp(globeEl: HTMLElement) {
   function select(icao24: string) {
     const id = icao24.toLowerCase();
     if (selection.state.cockpit) setCockpit(false);
+    if (following()) setFollow(false);
     selection.select(id, flights.store.flights.get(id) ?? null);
     globe.selected = id;
     globe.setTrail(null);
@@ -186,7 +198,16 @@ export function createApp(globeEl: HTMLElement) {
       .catch((e: unknown) => selection.failed(String(e)));
   }
 
+  /** Follow (F): the camera keeps the selected aircraft in the middle; apart from the cockpit view. */
+  function setFollow(on: boolean) {
+    const id = selection.state.icao24;
+    const follow = on && id !== null && !selection.state.cockpit;
+    setFollowing(follow);
+    globe.setFollow(follow ? id : null);
+  }
+
   function clearSelection() {
+    setFollow(false);
     setCockpit(false);
     selection.clear();
     globe.selected = null;
@@ -196,6 +217,7 @@ export function createApp(globeEl: HTMLElement) {
   function setCockpit(on: boolean) {
     const id = selection.state.icao24;
     if (on && id && flights.store.flights.has(id)) {
+      setFollow(false);
       selection.setCockpit(true);
       globe.enterCockpit(id);
     } else if (!on && selection.state.cockpit) {
@@ -261,7 +283,10 @@ export function createApp(globeEl: HTMLElement) {
   window.addEventListener('keydown', (ev) => {
     const target = ev.target as HTMLElement | null;
     if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT')) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     if (ev.key === 'Escape' && !selection.state.cockpit && selection.state.icao24) clearSelection();
+    else if (ev.key === 'h' || ev.key === 'H') globe.home();
+    else if (ev.key === 'f' || ev.key === 'F') setFollow(!following());
   });
 
   agent.connect();
@@ -274,6 +299,25 @@ export function createApp(globeEl: HTMLElement) {
   (window as unknown as { __skysentinel: unknown }).__skysentinel = {
     visibleCount: () => globe.aircraft.visibleCount,
     dimmed: () => globe.aircraft.dimmed,
+    pointOfView: () => globe.globe.pointOfView(),
+    homeView: () => globe.homeView,
+    cameraDistance: () => {
+      const c = globe.globe.camera().position;
+      return Math.hypot(c.x, c.y, c.z);
+    },
+    /** Where an aircraft is on the canvas now (CSS px), or null. */
+    screenOf: (icao24: string) => {
+      const c = globe.globe.renderer().domElement;
+      return globe.labels.screenOf(
+        icao24,
+        globe.globe.camera(),
+        c.clientWidth,
+        c.clientHeight,
+        performance.now(),
+      );
+    },
+    setView: (lat: number, lon: number, altitude: number) =>
+      globe.globe.pointOfView({ lat, lng: lon, altitude }, 0),
     totalCount: () => flights.store.flights.size,
     seq: () => flights.store.seq,
     frameTs: () => flights.store.ts,
@@ -294,13 +338,17 @@ export function createApp(globeEl: HTMLElement) {
     flights,
     selection,
     anomalies,
+    units,
     critical,
+    following,
     actions: {
       select,
       clearSelection,
       setCockpit,
+      setFollow,
       selectFirstMatch,
       openAlert,
+      home: () => globe.home(),
       flyTo: globe.flyTo.bind(globe),
     },
     // For investigate/ (event cards, playback, table, deep links).

@@ -1,9 +1,13 @@
 import type { App } from '../app.ts';
-
-const num = (v: string): number | null => (v.trim() === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+import { altInputToM, altUnitLabel } from '../core/units.ts';
 
 export function Filters(props: { app: App }) {
   const f = () => props.app.filters;
+  const u = () => props.app.units.units();
+  let minEl!: HTMLInputElement;
+  let maxEl!: HTMLInputElement;
+  // The inputs are in the display unit; the filter is in metres (re-read when the unit changes).
+  const apply = () => f().setAltRange(altInputToM(minEl.value, u()), altInputToM(maxEl.value, u()));
   return (
     <div class="filters" data-testid="filters">
       <div class="count">
@@ -13,24 +17,58 @@ export function Filters(props: { app: App }) {
           of <span data-testid="total-count">{props.app.flights.total()}</span> aircraft
         </span>
       </div>
+      <div class="units">
+        <button
+          type="button"
+          data-testid="units-aviation"
+          aria-pressed={u() === 'aviation'}
+          onClick={() => {
+            props.app.units.setUnits('aviation');
+            apply();
+          }}
+        >
+          ft · kt
+        </button>
+        <button
+          type="button"
+          data-testid="units-metric"
+          aria-pressed={u() === 'metric'}
+          onClick={() => {
+            props.app.units.setUnits('metric');
+            apply();
+          }}
+        >
+          m · m/s
+        </button>
+        <button
+          type="button"
+          data-testid="home"
+          title="frame the traffic (H)"
+          onClick={() => props.app.actions.home()}
+        >
+          ⌂ home
+        </button>
+      </div>
       <label>
-        altitude m
+        altitude <span data-testid="filter-alt-unit">{altUnitLabel(u())}</span>
         <input
+          ref={minEl}
           type="number"
           min="0"
-          step="500"
+          step={u() === 'aviation' ? 1000 : 500}
           placeholder="min"
           data-testid="filter-alt-min"
-          onInput={(e) => f().setAltRange(num(e.currentTarget.value), f().state.altMaxM)}
+          onInput={apply}
         />
         –
         <input
+          ref={maxEl}
           type="number"
           min="0"
-          step="500"
+          step={u() === 'aviation' ? 1000 : 500}
           placeholder="max"
           data-testid="filter-alt-max"
-          onInput={(e) => f().setAltRange(f().state.altMinM, num(e.currentTarget.value))}
+          onInput={apply}
         />
       </label>
       <label>

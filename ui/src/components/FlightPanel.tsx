@@ -2,15 +2,23 @@ import { For, Show } from 'solid-js';
 import type { App } from '../app.ts';
 import { EMERGENCY_SQUAWKS } from '../core/emphasis.ts';
 import { altitudeProfilePath, maxTrailAltM } from '../core/profile.ts';
+import {
+  flightLevel,
+  formatAlt,
+  formatSpeed,
+  formatVrate,
+  type Units,
+  verticalTrend,
+} from '../core/units.ts';
 
 const PLOT_W = 260;
 const PLOT_H = 60;
-const fmt = (x: number | null | undefined, unit: string, k = 1, digits = 0) =>
-  x === null || x === undefined ? '—' : `${(x * k).toFixed(digits)} ${unit}`;
+const other = (u: Units): Units => (u === 'aviation' ? 'metric' : 'aviation');
 
 export function FlightPanel(props: { app: App }) {
   const sel = () => props.app.selection.state;
   const f = () => sel().flight;
+  const u = () => props.app.units.units();
   return (
     <Show when={sel().icao24}>
       <div class="panel" data-testid="flight-panel">
@@ -34,19 +42,24 @@ export function FlightPanel(props: { app: App }) {
           </dd>
           <dt>altitude</dt>
           <dd data-testid="panel-alt">
-            {fmt(f()?.alt_m, 'm')} <span class="muted">{fmt(f()?.alt_m, 'ft', 3.28084)}</span>
+            {formatAlt(f()?.alt_m, u())}
+            {u() === 'aviation' && f() ? ` ${flightLevel(f()!.alt_m, f()!.on_ground)}` : ''}{' '}
+            <span class="muted">{formatAlt(f()?.alt_m, other(u()))}</span>
           </dd>
           <dt>speed</dt>
           <dd data-testid="panel-speed">
-            {fmt(f()?.speed_ms, 'm/s', 1, 1)} <span class="muted">{fmt(f()?.speed_ms, 'kt', 1.943844)}</span>
+            {formatSpeed(f()?.speed_ms, u())}{' '}
+            <span class="muted">{formatSpeed(f()?.speed_ms, other(u()))}</span>
           </dd>
           <dt>vertical rate</dt>
           <dd data-testid="panel-vrate">
-            {fmt(f()?.vrate_ms, 'm/s', 1, 1)}{' '}
-            <span class="muted">{fmt(f()?.vrate_ms, 'ft/min', 196.8504)}</span>
+            {verticalTrend(f()?.vrate_ms)} {formatVrate(f()?.vrate_ms, u())}{' '}
+            <span class="muted">{formatVrate(f()?.vrate_ms, other(u()))}</span>
           </dd>
           <dt>track</dt>
-          <dd data-testid="panel-track">{fmt(f()?.track_deg, '°', 1, 0)}</dd>
+          <dd data-testid="panel-track">
+            {f()?.track_deg == null ? '—' : `${f()!.track_deg!.toFixed(0)} °`}
+          </dd>
           <dt>squawk</dt>
           <dd
             data-testid="panel-squawk"
@@ -68,9 +81,18 @@ export function FlightPanel(props: { app: App }) {
             <path d={altitudeProfilePath(sel().trail, PLOT_W, PLOT_H)} />
           </svg>
           <span class="muted">
-            altitude profile, top {fmt(maxTrailAltM(sel().trail), 'm')} ({sel().trail.length} points)
+            altitude profile, top {formatAlt(maxTrailAltM(sel().trail), u())} ({sel().trail.length} points)
           </span>
         </div>
+        <button
+          type="button"
+          data-testid="follow-toggle"
+          title="keep it in the middle (F)"
+          aria-pressed={props.app.following()}
+          onClick={() => props.app.actions.setFollow(!props.app.following())}
+        >
+          {props.app.following() ? 'stop following' : 'follow'}
+        </button>{' '}
         <button
           type="button"
           data-testid="cockpit-toggle"

@@ -6,18 +6,27 @@ import {
   legendGradientCss,
   rgbToCss,
 } from '../core/colour-scale.ts';
+import { FT_PER_M, type Units } from '../core/units.ts';
 
-export function Legend() {
+export function Legend(props: { units: () => Units }) {
   const max = ALTITUDE_STOPS[ALTITUDE_STOPS.length - 1]!.altM;
+  const tick = (altM: number) =>
+    altM === 0
+      ? '0'
+      : props.units() === 'aviation'
+        ? `FL${Math.round((altM * FT_PER_M) / 1000) * 10}`
+        : `${altM / 1000}k`;
   return (
     <div class="legend" data-testid="legend">
       <div class="legend-bar" style={{ background: legendGradientCss() }} />
       <div class="legend-ticks">
         {ALTITUDE_STOPS.map((s) => (
-          <span style={{ left: `${(s.altM / max) * 100}%` }}>{s.altM === 0 ? '0' : `${s.altM / 1000}k`}</span>
+          <span style={{ left: `${(s.altM / max) * 100}%` }}>{tick(s.altM)}</span>
         ))}
       </div>
-      <div class="legend-unit">altitude, m</div>
+      <div class="legend-unit" data-testid="legend-unit">
+        {props.units() === 'aviation' ? 'altitude, flight level (hundreds of ft)' : 'altitude, m'}
+      </div>
       <div class="legend-keys">
         <span>
           <i style={{ background: rgbToCss(GROUND_RGB) }} />
@@ -31,6 +40,7 @@ export function Legend() {
           <i style={{ background: rgbToCss(EMERGENCY_RGB) }} />
           7500/7600/7700
         </span>
+        <span class="muted">glyphs point along the track; H home, F follow, Esc deselect</span>
       </div>
     </div>
   );

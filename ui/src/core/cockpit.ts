@@ -7,9 +7,13 @@ export interface CockpitPose {
   target: { lat: number; lon: number; altM: number };
 }
 
-export const COCKPIT_BACK_M = 25_000;
-export const COCKPIT_UP_M = 8_000;
-export const COCKPIT_AHEAD_M = 15_000;
+/**
+ * Behind and a little above (altitudes are drawn x6), looking ~25 degrees down: the aircraft sits
+ * below the middle of the view and the horizon, against the sky, near the top.
+ */
+export const COCKPIT_BACK_M = 12_000;
+export const COCKPIT_UP_M = 1_400;
+export const COCKPIT_AHEAD_M = 6_000;
 
 export function cockpitPose(
   lat: number,

@@ -22,32 +22,72 @@ attribute float aSize;
 uniform float uNow;
 uniform float uPx;
 uniform float uDim;
+uniform float uAspect;
 varying vec3 vColor;
+varying float vAngle;
+varying float vGlyph;
 const float DEG = 0.017453292519943295;
 const float R_EARTH = ${EARTH_RADIUS_M.toFixed(1)};
+vec3 scenePos(float lat, float lon, float alt) {
+  float phi = (90.0 - lat) * DEG;
+  float theta = (90.0 - lon) * DEG;
+  float r = ${GLOBE_RADIUS.toFixed(1)} * (1.0 + alt * ${(ALT_EXAGGERATION / EARTH_RADIUS_M).toExponential(8)} + ${ALT_BASE_REL.toFixed(6)});
+  return vec3(r * sin(phi) * cos(theta), r * cos(phi), r * sin(phi) * sin(theta));
+}
 void main() {
   vColor = aColor * uDim;
   float dt = clamp(uNow - aFix, 0.0, ${MAX_EXTRAPOLATE_S.toFixed(1)});
   float dist = aVel.x * dt;
   float b = aVel.y * DEG;
+  float cosLat = max(cos(position.x * DEG), 1e-6);
   float lat = position.x + (dist * cos(b) / R_EARTH) / DEG;
-  float lon = position.y + (dist * sin(b) / (R_EARTH * max(cos(position.x * DEG), 1e-6))) / DEG;
+  float lon = position.y + (dist * sin(b) / (R_EARTH * cosLat)) / DEG;
   float alt = max(0.0, position.z + aVel.z * dt);
-  float phi = (90.0 - lat) * DEG;
-  float theta = (90.0 - lon) * DEG;
-  float r = ${GLOBE_RADIUS.toFixed(1)} * (1.0 + alt * ${(ALT_EXAGGERATION / EARTH_RADIUS_M).toExponential(8)} + ${ALT_BASE_REL.toFixed(6)});
-  vec3 p = vec3(r * sin(phi) * cos(theta), r * cos(phi), r * sin(phi) * sin(theta));
-  gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 1.0);
+  vec4 clip = projectionMatrix * modelViewMatrix * vec4(scenePos(lat, lon, alt), 1.0);
+  gl_Position = clip;
   gl_PointSize = aSize * uPx;
+  // The glyph points along the track as seen on screen: project a point 0.05 degrees ahead.
+  vec4 ahead = projectionMatrix * modelViewMatrix * vec4(scenePos(lat + 0.05 * cos(b), lon + 0.05 * sin(b) / cosLat, alt), 1.0);
+  vec2 d = (ahead.xy / ahead.w - clip.xy / clip.w) * vec2(uAspect, 1.0);
+  vAngle = atan(d.x, d.y);
+  // A glyph when it moves and is big enough to read; a dot otherwise.
+  vGlyph = (aVel.x > 0.5 && gl_PointSize >= 9.0 && dot(d, d) > 0.0) ? 1.0 : 0.0;
   // Filtered-out slots: size 0 and pushed outside the clip volume so no driver draws a pixel.
   if (aSize <= 0.0) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
 }`;
+/**
+ * An aircraft silhouette (fuselage, swept wings, tailplane) rotated by the screen-space track,
+ * or a disc for aircraft that stand still or are drawn small.
+ */
 const FRAGMENT = /* glsl */ `
 varying vec3 vColor;
+varying float vAngle;
+varying float vGlyph;
+bool plane(vec2 p) {
+  float ax = abs(p.x);
+  bool body = ax < 0.065 && p.y > -0.42 && p.y < 0.40 + 0.06 - ax;
+  bool wing = ax < 0.47 && p.y < 0.12 - 0.42 * ax && p.y > -0.06 - 0.42 * ax;
+  bool tail = ax < 0.19 && p.y < -0.28 - 0.3 * ax && p.y > -0.40 - 0.3 * ax;
+  return body || wing || tail;
+}
 void main() {
-  float d = length(gl_PointCoord - 0.5);
-  if (d > 0.5) discard;
-  gl_FragColor = vec4(d > 0.36 ? vColor * 0.45 : vColor, 1.0);
+  vec2 q = gl_PointCoord - 0.5;
+  if (vGlyph < 0.5) {
+    float d = length(q);
+    if (d > 0.5) discard;
+    gl_FragColor = vec4(d > 0.36 ? vColor * 0.45 : vColor, 1.0);
+    return;
+  }
+  vec2 u = vec2(q.x, -q.y);
+  float s = sin(vAngle);
+  float c = cos(vAngle);
+  vec2 p = vec2(u.x * c - u.y * s, u.x * s + u.y * c);
+  if (plane(p)) {
+    gl_FragColor = vec4(vColor, 1.0);
+  } else if (plane(p * 0.86)) {
+    // A dark outline keeps the shape readable over the map and over other aircraft.
+    gl_FragColor = vec4(0.0, 0.0, 0.0, 1.0);
+  } else discard;
 }`;
 
 /** Base point size in CSS pixels. */
@@ -87,6 +127,7 @@ export class AircraftLayer {
         uPx: { value: POINT_PX * (globalThis.devicePixelRatio || 1) },
         uNow: { value: 0 },
         uDim: { value: 1 },
+        uAspect: { value: 1 },
       },
     });
     this.points = new THREE.Points(this.geometry, this.material);
@@ -123,6 +164,11 @@ export class AircraftLayer {
     const tracks = this.table.tracks;
     for (let i = 0; i < tracks.length; i++) this.paint(i, tracks[i]!);
     this.commit(true);
+  }
+
+  /** The canvas' width / height (the glyph's screen-space angle). */
+  setAspect(aspect: number): void {
+    this.material.uniforms.uAspect!.value = aspect;
   }
 
   /** Stale data: every aircraft drawn at a third of its brightness. */

@@ -5,10 +5,13 @@ import type { Track } from '../../../runtime/contract/track.ts';
 import type { AirportFeature } from '../agent.ts';
 import { cockpitPose } from '../core/cockpit.ts';
 import type { FlightFilter } from '../core/filters.ts';
+import { type Framing, frameTraffic } from '../core/framing.ts';
 import { geoToScene } from '../core/geo.ts';
 import type { TrailPoint } from '../core/profile.ts';
+import type { Units } from '../core/units.ts';
 import type { ViewState } from '../core/visible-bbox.ts';
 import { AircraftLayer } from './aircraft-layer.ts';
+import { LabelLayer } from './labels.ts';
 import { GLOBE_RADIUS, pointScaleForAltitude, relAltitude } from './scale.ts';
 import { airportPoints, countryBorders } from './static-layers.ts';
 
@@ -24,7 +27,17 @@ export interface GlobeViewEvents {
   onPick(icao24: string): void;
   /** The user took the camera back (drag, wheel, Escape) while in the cockpit view. */
   onLeaveCockpit(): void;
+  /** Following the selected aircraft stopped (the user dragged the globe). */
+  onFollowEnd(): void;
+  /** Display units for labels and the hover box. */
+  units(): Units;
 }
+
+/** The camera never comes closer to the surface than this (globe radii: ~130 km). */
+export const MIN_CAMERA_ALTITUDE = 0.02;
+const BACKGROUND = '#02040a';
+/** The cockpit view's sky, so the horizon shows against it. */
+const SKY = '#16365c';
 
 /** The globe and its layers. Knows three.js and globe.gl; knows nothing of the network. */
 export class GlobeView {
@@ -32,6 +45,12 @@ export class GlobeView {
   readonly aircraft: AircraftLayer;
   private readonly marker: THREE.Points;
   private cockpitOf: string | null = null;
+  private followOf: string | null = null;
+  /** The view that frames the traffic (the first view, and Home). */
+  homeView: Framing | null = null;
+  readonly labels: LabelLayer;
+  private pointer: { x: number; y: number } | null = null;
+  private pointerMoved = false;
   private frameTimes: number[] = [];
   /** Frames drawn since start (monotonic, unlike the trimmed frameTimes). */
   frameCount = 0;
@@ -46,7 +65,7 @@ export class GlobeView {
       // Unlit: Phong lighting per pixel of a full-screen sphere is costly in software WebGL.
       .globeMaterial(new THREE.MeshBasicMaterial())
       .globeImageUrl(EARTH_URL)
-      .backgroundColor('#02040a')
+      .backgroundColor(BACKGROUND)
       // The atmosphere is a full-screen transparent shell: measured at ~40 % of the frame time under
       // software WebGL (SwiftShader), for a halo. Left off.
       .showAtmosphere(false)
@@ -72,6 +91,10 @@ export class GlobeView {
 
     this.aircraft = new AircraftLayer(filter);
     this.globe.scene().add(this.aircraft.points);
+    this.labels = new LabelLayer(el, this.aircraft, events.units);
+    // No zooming into the surface: the orbit controls stop at MIN_CAMERA_ALTITUDE.
+    (this.globe.controls() as unknown as { minDistance: number }).minDistance =
+      GLOBE_RADIUS * (1 + MIN_CAMERA_ALTITUDE);
     this.marker = makeMarker();
     this.globe.scene().add(this.marker);
 
@@ -91,9 +114,26 @@ export class GlobeView {
       );
       if (id) this.events.onPick(id);
     });
-    // Any direct camera gesture ends the cockpit view.
+    // Any direct camera gesture ends the cockpit view; a drag ends following.
     for (const type of ['pointerdown', 'wheel'] as const)
       canvas.addEventListener(type, () => this.cockpitOf && this.events.onLeaveCockpit(), { passive: true });
+    canvas.addEventListener('pointerdown', () => this.followOf && this.events.onFollowEnd(), {
+      passive: true,
+    });
+    // Hover: the nearest aircraft under the pointer, picked once per frame at most.
+    canvas.addEventListener(
+      'pointermove',
+      (ev) => {
+        const rect = canvas.getBoundingClientRect();
+        this.pointer = { x: ev.clientX - rect.left, y: ev.clientY - rect.top };
+        this.pointerMoved = true;
+      },
+      { passive: true },
+    );
+    canvas.addEventListener('pointerleave', () => {
+      this.pointer = null;
+      this.pointerMoved = true;
+    });
     window.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && this.cockpitOf) this.events.onLeaveCockpit();
     });
@@ -104,6 +144,7 @@ export class GlobeView {
 
   private resize(el: HTMLElement): void {
     this.globe.width(el.clientWidth).height(el.clientHeight);
+    this.aircraft.setAspect(el.clientWidth / Math.max(1, el.clientHeight));
     this.emitView();
   }
 
@@ -115,9 +156,60 @@ export class GlobeView {
     }
     this.lastFrame = now;
     this.followCockpit(now);
+    this.follow(now);
     this.updateMarker(now);
+    const canvas = this.globe.renderer().domElement;
+    const w = canvas.clientWidth;
+    const h = canvas.clientHeight;
+    const cam = this.globe.camera();
+    this.labels.update(
+      cam,
+      this.globe.pointOfView().altitude,
+      this.selected,
+      w,
+      h,
+      now,
+      this.cockpitOf !== null,
+    );
+    if (this.pointerMoved) {
+      this.pointerMoved = false;
+      const p = this.pointer;
+      const id = p ? this.aircraft.pick(cam, p.x, p.y, w, h, 12) : null;
+      const slot = id === null ? undefined : this.aircraft.table.slotOf(id);
+      this.labels.hover(slot === undefined ? null : this.aircraft.table.tracks[slot]!, p?.x ?? 0, p?.y ?? 0);
+    }
     requestAnimationFrame(this.tick);
   };
+
+  /** Frames the traffic; the first call also points the camera there (the first view). */
+  frame(points: readonly { lat: number; lon: number }[], moveCamera: boolean): void {
+    const cam = this.globe.camera() as THREE.PerspectiveCamera;
+    const f = frameTraffic(points, cam.fov, cam.aspect);
+    if (!f) return;
+    this.homeView = f;
+    if (moveCamera) this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, 0);
+  }
+
+  /** Home (H): back to the view that frames the traffic. */
+  home(): void {
+    const f = this.homeView;
+    if (!f || this.cockpitOf) return;
+    this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, 800);
+  }
+
+  /** Follow (F): keep the selected aircraft in the middle, at the current zoom. */
+  setFollow(icao24: string | null): void {
+    this.followOf = icao24;
+  }
+
+  private follow(now: number): void {
+    if (!this.followOf || this.cockpitOf) return;
+    const p = this.aircraft.predicted(this.followOf, now);
+    if (!p) return;
+    const pov = this.globe.pointOfView();
+    if (Math.abs(pov.lat - p.lat) + Math.abs(pov.lng - p.lon) < 1e-4) return;
+    this.globe.pointOfView({ lat: p.lat, lng: p.lon, altitude: pov.altitude }, 0);
+  }
 
   view(): ViewState {
     const pov = this.globe.pointOfView();
@@ -173,6 +265,7 @@ export class GlobeView {
   enterCockpit(icao24: string): void {
     this.cockpitOf = icao24;
     this.globe.controls().enabled = false;
+    this.globe.backgroundColor(SKY);
     this.aircraft.setPointScale(1);
   }
 
@@ -180,6 +273,7 @@ export class GlobeView {
     if (!this.cockpitOf) return;
     const p = this.aircraft.predicted(this.cockpitOf, performance.now());
     this.cockpitOf = null;
+    this.globe.backgroundColor(BACKGROUND);
     const cam = this.globe.camera();
     cam.up.set(0, 1, 0);
     const controls = this.globe.controls();

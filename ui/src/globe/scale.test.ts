@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { pointScaleForAltitude, relAltitude } from './scale.ts';
 
 describe('globe scale', () => {
-  it('point size shrinks monotonically from close up to far out, within [0.6, 1]', () => {
-    expect(pointScaleForAltitude(0.1)).toBe(1);
+  it('point size shrinks monotonically from close up to far out, within [0.6, 3.2]', () => {
+    expect(pointScaleForAltitude(0.05)).toBe(3.2);
+    expect(pointScaleForAltitude(0.5)).toBeCloseTo(1.2, 9);
     expect(pointScaleForAltitude(3)).toBe(0.6);
-    let prev = 1;
-    for (let a = 0.3; a <= 1.5; a += 0.1) {
+    let prev = 3.2;
+    for (let a = 0.05; a <= 2; a += 0.05) {
       const s = pointScaleForAltitude(a);
       expect(s).toBeLessThanOrEqual(prev);
       prev = s;

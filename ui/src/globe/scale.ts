@@ -16,14 +16,22 @@ export function relAltitude(altM: number | null): number {
 }
 
 /**
- * Aircraft point size factor by camera altitude (globe radii): full size close up, 60 % when a
- * whole hemisphere is in view. Far out thousands of dots overlap anyway, and under software
- * WebGL the fragments of 15,000 points were a measurable share of the frame.
+ * Aircraft point size factor by camera altitude (globe radii): 3.2 (14 px glyphs) close up, 1.2 at
+ * half a radius, 0.6 when a whole hemisphere is in view. Far out thousands of dots overlap anyway,
+ * and under software WebGL the fragments of 15,000 points were a measurable share of the frame;
+ * close up only the few aircraft in view are drawn, big enough to show their heading.
  */
 export function pointScaleForAltitude(altitude: number): number {
-  const near = 0.3;
-  const far = 1.5;
-  if (altitude <= near) return 1;
-  if (altitude >= far) return 0.6;
-  return 1 - (0.4 * (altitude - near)) / (far - near);
+  const stops: [number, number][] = [
+    [0.1, 3.2],
+    [0.5, 1.2],
+    [1.5, 0.6],
+  ];
+  if (altitude <= stops[0]![0]) return stops[0]![1];
+  for (let i = 1; i < stops.length; i++) {
+    const [a1, s1] = stops[i]!;
+    const [a0, s0] = stops[i - 1]!;
+    if (altitude <= a1) return s0 + ((s1 - s0) * (altitude - a0)) / (a1 - a0);
+  }
+  return stops[stops.length - 1]![1];
 }
