@@ -242,4 +242,106 @@ describe('exact alert feed and stale data through a cuttable connection', () => 
       ),
     ).toEqual([]);
   });
+
+  it('a 7700: the critical banner within 1 s; a click flies to it; acknowledging survives a reload', async () => {
+    const bp = b!;
+    const t = await waitFor('an airborne aircraft on the new edge', async () => {
+      const r = (await (await fetch(`${bp.url}/flights`)).json()) as {
+        flights: { icao24: string; callsign: string | null; lat: number; lon: number; on_ground: boolean }[];
+      };
+      return r.flights.find((f) => !f.on_ground && f.callsign);
+    });
+    await page.evaluate(() => {
+      const w = window as unknown as { __bannerAt?: number };
+      w.__bannerAt = undefined;
+      new MutationObserver((_, obs) => {
+        if (document.querySelector('[data-testid=critical-banner][data-id^="emergency_squawk:"]')) {
+          w.__bannerAt = Date.now();
+          obs.disconnect();
+        }
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
+    });
+    const now = Date.now();
+    const sq: AnomalyEvent = {
+      v: 1,
+      id: `emergency_squawk:${t.icao24}:${now}`,
+      type: 'emergency_squawk',
+      phase: 'open',
+      severity: 'critical',
+      icao24: t.icao24,
+      callsign: t.callsign,
+      started_at: now,
+      detected_at: now,
+      ended_at: null,
+      lat: t.lat,
+      lon: t.lon,
+      alt_m: 3000,
+      airport: null,
+      details: { squawk: '7700', meaning: 'emergency' },
+    };
+    const publishedAt = Date.now();
+    bp.publishAnomaly(sq);
+    const shownAt = await waitFor(
+      'critical banner',
+      () => page.evaluate(() => (window as unknown as { __bannerAt?: number }).__bannerAt),
+      20_000,
+      50,
+    );
+    expect(shownAt - publishedAt).toBeLessThan(1000);
+    expect(await page.getByTestId('critical-banner').textContent()).toContain('7700');
+    expect(await page.title()).toMatch(/^⚠ \(\d+\) SkySentinel$/);
+    await page.getByTestId('critical-fly').click();
+    await expect.poll(() => page.getByTestId('panel-icao24').textContent()).toBe(t.icao24);
+    await screenshot(page, 'alerts-03-critical');
+    // Acknowledge it in the feed: the banner goes, and stays gone after a reload.
+    await page.locator(`[data-testid=anomaly-item][data-id="${sq.id}"] [data-testid=anomaly-ack]`).click();
+    await expect.poll(() => page.getByTestId('critical-banner').count()).toBe(0);
+    await page.reload();
+    await waitFor('live', async () => (await status()) === 'live');
+    const item = page.locator(`[data-testid=anomaly-item][data-id="${sq.id}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    expect(await item.getAttribute('data-acked')).toBe('true');
+    expect(await item.getAttribute('data-phase')).toBe('open');
+    expect(await page.getByTestId('critical-banner').count()).toBe(0);
+  });
+
+  it('type chips filter the feed; open only hides closed ones', async () => {
+    const items = page.getByTestId('anomaly-item');
+    await waitFor('some alerts', async () => (await items.count()) > 0);
+    const chip = page.locator('[data-testid=type-chip][data-type=emergency_squawk]');
+    await expect.poll(() => chip.getAttribute('aria-pressed')).toBe('true');
+    const count = Number(await chip.locator('b').textContent());
+    expect(count).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=anomaly-item][data-type=emergency_squawk]').count()).toBe(count);
+    await chip.click();
+    await expect
+      .poll(() => page.locator('[data-testid=anomaly-item][data-type=emergency_squawk]').count())
+      .toBe(0);
+    await chip.click();
+    await expect
+      .poll(() => page.locator('[data-testid=anomaly-item][data-type=emergency_squawk]').count())
+      .toBe(count);
+    await page.getByTestId('alert-open-only').check();
+    await expect.poll(() => page.locator('[data-testid=anomaly-item][data-phase=closed]').count()).toBe(0);
+    expect(await page.locator('[data-testid=anomaly-item][data-phase=open]').count()).toBeGreaterThan(0);
+    await page.getByTestId('alert-open-only').uncheck();
+  });
+
+  it('the picture for docs/ui.md: New York zoomed in, labels and glyphs', async () => {
+    await page
+      .getByTestId('panel-close')
+      .click()
+      .catch(() => {});
+    await page.evaluate(() =>
+      (
+        window as unknown as { __skysentinel: { setView(a: number, b: number, c: number): void } }
+      ).__skysentinel.setView(40.7, -73.9, 0.12),
+    );
+    await waitFor(
+      'labels',
+      async () => (await page.locator('[data-testid=aircraft-label]:not([hidden])').count()) >= 5,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    await screenshot(page, 'ui-picture');
+  });
 });

@@ -115,6 +115,8 @@ describe('globe UI against the real edge and a fixture replay', () => {
   it('an altitude filter lowers the count to what /flights says is in the range', async () => {
     const all = await flights();
     const [lo, hi] = [3000, 9000];
+    // The filter in metres (the default display is feet).
+    await page.getByTestId('units-metric').click();
     const expected = all.filter((t) => t.alt_m !== null && t.alt_m >= lo && t.alt_m <= hi).length;
     await page.getByTestId('filter-alt-min').fill(String(lo));
     await page.getByTestId('filter-alt-max').fill(String(hi));

@@ -4,7 +4,9 @@
  * one batch of deltas (store + GPU layer + counts; JSON.parse runs in the feed worker and is
  * reported apart) and the frame time p50/p95.
  * Runs alternate sizes (1k, 15k, 1k, 15k) so machine noise hits both alike; then stress cases.
- * `npm run bench:ui` (env BENCH_UI_SECONDS=10, BENCH_UI_ROUNDS=2). Last line: JSON figures.
+ * The same pair again zoomed in over the traffic (glyphs rotated by track and labels drawn).
+ * `npm run bench:ui` (env BENCH_UI_SECONDS=10, BENCH_UI_ROUNDS=2, BENCH_UI_STRESS=0 skips the
+ * stress cases). Last line: JSON figures.
  */
 import type { Page } from 'playwright-core';
 import { DIST_DIR, ensureUiBuilt } from './build.ts';
@@ -20,7 +22,11 @@ interface Case {
   aircraft: number;
   /** Share of aircraft in each delta. */
   updateFraction: number;
+  /** Camera [lat, lon, altitude in globe radii]; default: the first view (framing the traffic). */
+  view?: [number, number, number];
 }
+/** Zoomed in over the traffic's centre: aircraft drawn as glyphs rotated by track, with labels. */
+const ZOOMED: [number, number, number] = [40.7, -74, 0.3];
 /**
  * 0.05 per 4 Hz delta = each aircraft changes every 5 s: the cadence of OpenSky states and of the
  * NYC fixture (labels cadence_s). The edge sends only what changed, so this is the normal load.
@@ -28,6 +34,8 @@ interface Case {
 const CASES: Case[] = [
   { name: '1k', aircraft: 1_000, updateFraction: 0.05 },
   { name: '15k', aircraft: 15_000, updateFraction: 0.05 },
+  { name: '1k_zoomed', aircraft: 1_000, updateFraction: 0.05, view: ZOOMED },
+  { name: '15k_zoomed', aircraft: 15_000, updateFraction: 0.05, view: ZOOMED },
 ];
 /** Stress, once each at the end: every aircraft every second, and every aircraft every tick. */
 const STRESS: Case[] = [
@@ -60,6 +68,15 @@ async function measure(page: Page, c: Case) {
     120_000,
     500,
   );
+  if (c.view) {
+    await page.evaluate(
+      (v) =>
+        (
+          window as unknown as { __skysentinel: { setView(a: number, b: number, c: number): void } }
+        ).__skysentinel.setView(...v),
+      c.view,
+    );
+  }
   await new Promise((r) => setTimeout(r, 3000)); // warm-up: JIT, first uploads
   const before = await page.evaluate(() => {
     const h = (window as unknown as { __skysentinel: Hook }).__skysentinel;
@@ -70,12 +87,15 @@ async function measure(page: Page, c: Case) {
     const h = (window as unknown as { __skysentinel: Hook }).__skysentinel;
     return { frames: h.frameCount(), intervals: h.frameIntervals(2000), deltas: h.deltaStats() };
   });
+  const labels = await page.locator('[data-testid=aircraft-label]:not([hidden])').count();
   // Only the frames drawn inside the window (the hook keeps the last 1,000-2,000 intervals).
   const inWindow = after.frames - before.frames;
   const frames = inWindow > 0 ? after.intervals.slice(-inWindow) : [];
   const deltas = after.deltas.slice(before.deltas);
   const applyMs = deltas.map((d) => d.applyMs);
   return {
+    /** Aircraft labels on screen at the end of the window. */
+    labels,
     frames: frames.length,
     frame_p50_ms: r2(pct(frames, 50)),
     frame_p95_ms: r2(pct(frames, 95)),
@@ -133,7 +153,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const stress: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-for (const c of STRESS) {
+for (const c of process.env.BENCH_UI_STRESS === '0' ? [] : STRESS) {
   console.log(
     `stress: ${c.name} (${c.aircraft} aircraft, ${c.updateFraction * 100} % per delta), ${SECONDS} s`,
   );

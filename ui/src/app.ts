@@ -87,7 +87,7 @@ export function createApp(globeEl: HTMLElement) {
         // The first view frames the traffic (Home goes back to it).
         if (!framed && frame.flights.length > 0) {
           framed = true;
-          globe.frame(frame.flights, selection.state.icao24 === null);
+          globe.frameTraffic(frame.flights, selection.state.icao24 === null);
         }
         connection.live();
         connection.seq(frame.seq);

@@ -181,8 +181,8 @@ export class GlobeView {
     requestAnimationFrame(this.tick);
   };
 
-  /** Frames the traffic; the first call also points the camera there (the first view). */
-  frame(points: readonly { lat: number; lon: number }[], moveCamera: boolean): void {
+  /** Frames the traffic (Home); `moveCamera` points the camera there too (the first view). */
+  frameTraffic(points: readonly { lat: number; lon: number }[], moveCamera: boolean): void {
     const cam = this.globe.camera() as THREE.PerspectiveCamera;
     const f = frameTraffic(points, cam.fov, cam.aspect);
     if (!f) return;

@@ -9,11 +9,11 @@ import { GLOBE_RADIUS, relAltitude } from './scale.ts';
 /** Closer than this (camera altitude, globe radii) every aircraft in view may get a label. */
 export const LABEL_ALTITUDE = 0.45;
 /** At most this many labels at once (decluttered: none overlaps another). */
-export const MAX_LABELS = 80;
+export const MAX_LABELS = 60;
 /** Which aircraft are labelled is chosen this often; their positions follow every frame. */
 const CHOOSE_EVERY_MS = 400;
-const CELL_W = 84;
-const CELL_H = 26;
+const CELL_W = 64;
+const CELL_H = 18;
 
 /**
  * Callsign + flight level next to aircraft (DOM, at most MAX_LABELS): when zoomed in, the aircraft
@@ -113,10 +113,13 @@ export class LabelLayer {
     const out: string[] = [];
     for (const c of cands) {
       if (out.length >= MAX_LABELS) break;
-      const cell = `${Math.floor(c.x / CELL_W)},${Math.floor(c.y / CELL_H)}`;
-      // Priority aircraft are labelled even when crowded; the rest only in a free cell.
-      if (taken.has(cell) && c.rank >= 3) continue;
-      taken.add(cell);
+      // A label covers about two cells right of its aircraft and one row: the rest of the aircraft
+      // only get one where all of those are free; priority aircraft always do.
+      const cx = Math.floor(c.x / CELL_W);
+      const cy = Math.floor(c.y / CELL_H);
+      const cells = [`${cx},${cy}`, `${cx + 1},${cy}`, `${cx + 2},${cy}`, `${cx - 1},${cy}`];
+      if (c.rank >= 3 && cells.some((k) => taken.has(k))) continue;
+      for (const k of cells) taken.add(k);
       out.push(c.id);
     }
     return out;
