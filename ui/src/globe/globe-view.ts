@@ -163,12 +163,7 @@ export class GlobeView {
     const h = canvas.clientHeight;
     const cam = this.globe.camera();
     this.labels.update(
-      cam,
-      this.globe.pointOfView().altitude,
-      this.selected,
-      w,
-      h,
-      now,
+      { camera: cam, altitude: this.globe.pointOfView().altitude, selected: this.selected, w, h, nowMs: now },
       this.cockpitOf !== null,
     );
     if (this.pointerMoved) {

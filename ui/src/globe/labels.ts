@@ -15,6 +15,18 @@ const CHOOSE_EVERY_MS = 400;
 const CELL_W = 64;
 const CELL_H = 18;
 
+/** The camera and canvas of one frame. */
+export interface LabelView {
+  camera: THREE.Camera;
+  /** Camera altitude in globe radii. */
+  altitude: number;
+  selected: string | null;
+  /** Canvas size, CSS px. */
+  w: number;
+  h: number;
+  nowMs: number;
+}
+
 /**
  * Callsign + flight level next to aircraft (DOM, at most MAX_LABELS): when zoomed in, the aircraft
  * in view nearest the centre; always the selected, anomalous and emergency ones. Choosing scans
@@ -65,15 +77,8 @@ export class LabelLayer {
   }
 
   /** Each frame: choose (a few times a second) and place the labels. */
-  update(
-    camera: THREE.Camera,
-    altitude: number,
-    selected: string | null,
-    w: number,
-    h: number,
-    nowMs: number,
-    hidden: boolean,
-  ): void {
+  update(view: LabelView, hidden: boolean): void {
+    const { camera, w, h, nowMs } = view;
     if (hidden) {
       this.chosen = [];
       this.render([], camera, w, h, nowMs);
@@ -81,21 +86,21 @@ export class LabelLayer {
     }
     if (nowMs - this.lastChoose > CHOOSE_EVERY_MS) {
       this.lastChoose = nowMs;
-      this.chosen = this.choose(camera, altitude, selected, w, h, nowMs);
+      this.chosen = this.choose(view);
     }
     this.render(this.chosen, camera, w, h, nowMs);
   }
 
-  private choose(
-    camera: THREE.Camera,
-    altitude: number,
-    selected: string | null,
-    w: number,
-    h: number,
-    nowMs: number,
-  ): string[] {
+  private choose({ camera, altitude, selected, w, h, nowMs }: LabelView): string[] {
     const all = altitude <= LABEL_ALTITUDE;
     const t = this.aircraft.table;
+    // Before projecting, a cheap test on the sphere: skip aircraft farther from the point under the
+    // camera than the view can reach (1.5 x the half-diagonal at this altitude, at most the horizon).
+    const c = camera.position;
+    const cl = Math.hypot(c.x, c.y, c.z);
+    const reach = Math.min(Math.acos(1 / (1 + altitude)), altitude * 1.5 * (Math.hypot(w, h) / h) * 0.47);
+    const minDot = Math.cos(reach);
+    const rad = Math.PI / 180;
     const cands: { id: string; rank: number; x: number; y: number }[] = [];
     for (let i = 0; i < t.size; i++) {
       if (t.visible[i] !== 1) continue;
@@ -103,6 +108,15 @@ export class LabelLayer {
       const e = emphasisOf(tr);
       const prio = tr.icao24 === selected ? 0 : e === 'emergency' ? 1 : e === 'anomaly' ? 2 : 3;
       if (prio === 3 && !all) continue;
+      // Unit vector of the aircraft (geoToScene's axes) against the camera's direction.
+      const phi = (90 - tr.lat) * rad;
+      const theta = (90 - tr.lon) * rad;
+      const dot =
+        (Math.sin(phi) * Math.cos(theta) * c.x +
+          Math.cos(phi) * c.y +
+          Math.sin(phi) * Math.sin(theta) * c.z) /
+        cl;
+      if (prio === 3 && dot < minDot) continue;
       const s = this.screenOf(tr.icao24, camera, w, h, nowMs);
       if (!s) continue;
       const centre = Math.hypot(s.x - w / 2, s.y - h / 2) / Math.hypot(w, h);
