@@ -46,6 +46,8 @@ export class GlobeView {
   private readonly marker: THREE.Points;
   private cockpitOf: string | null = null;
   private followOf: string | null = null;
+  /** A view was set by code (a deep link, a fly-to) before the traffic was framed. */
+  private viewChosen = false;
   /** The view that frames the traffic (the first view, and Home). */
   homeView: Framing | null = null;
   readonly labels: LabelLayer;
@@ -182,7 +184,8 @@ export class GlobeView {
     const f = frameTraffic(points, cam.fov, cam.aspect);
     if (!f) return;
     this.homeView = f;
-    if (moveCamera) this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, 0);
+    // Not over a view the code already chose (a deep link's camera, a selected aircraft).
+    if (moveCamera && !this.viewChosen) this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, 0);
   }
 
   /** Home (H): back to the view that frames the traffic. */
@@ -248,12 +251,14 @@ export class GlobeView {
 
   /** Moves the camera to a framing (globe.gl altitude in globe radii) over `ms`. */
   frame(f: { lat: number; lon: number; altitude: number }, ms = 1200): void {
+    this.viewChosen = true;
     this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, ms);
   }
 
   selected: string | null = null;
 
   flyTo(lat: number, lon: number, altitude = 0.25): void {
+    this.viewChosen = true;
     this.globe.pointOfView({ lat, lng: lon, altitude }, 1200);
   }
 
