@@ -119,6 +119,8 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
   });
 
   it('a filter change updates the URL', async () => {
+    // The URL carries metres; the inputs are in the display unit (feet by default).
+    await page.getByTestId('units-metric').click();
     await page.getByTestId('filter-alt-min').fill('3000');
     await expect.poll(() => new URL(page.url()).searchParams.get('altmin')).toBe('3000');
     await page.getByTestId('filter-alt-min').fill('');
