@@ -76,7 +76,7 @@ export function AircraftTable(props: { inv: Investigate; nowMs: () => number }) 
                   <tr
                     data-testid="table-row"
                     data-icao24={r.icao24}
-                    data-alt-m={r.alt_m ?? ''}
+                    data-alt-m={r.alt_m ?? (r.on_ground ? 0 : '')}
                     classList={{ emergency: isEmergencySquawk(r.squawk) }}
                     data-emergency={isEmergencySquawk(r.squawk)}
                     onClick={() => a().select(r.icao24)}
