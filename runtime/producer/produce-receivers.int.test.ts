@@ -54,7 +54,7 @@ describe('skysentinel produce from a receiver', () => {
         });
         return position >= 5 && malformed >= 5 ? { position, malformed } : undefined;
       },
-      30_000,
+      90_000, // generous: a loaded machine starts a process slowly; it returns as soon as it holds
       200,
     ).catch((e) => {
       throw new Error(`${e}\n${app.output().slice(-3000)}`);
@@ -87,7 +87,7 @@ describe('skysentinel produce from a receiver', () => {
         })) >= 5
           ? true
           : undefined,
-      30_000,
+      90_000, // generous: a loaded machine starts a process slowly; it returns as soon as it holds
       200,
     ).catch((e) => {
       throw new Error(`${e}\n${app.output().slice(-3000)}`);

@@ -67,7 +67,7 @@ describe('SBS client against a real TCP receiver', () => {
     const count = async (result: string) =>
       metricValue(await text(), 'skysentinel_source_messages_total', { source: 'sbs', result });
 
-    await waitFor('the first connection', () => (receiver.clients === 1 ? true : undefined), 10_000, 10);
+    await waitFor('the first connection', () => (receiver.clients === 1 ? true : undefined), 30_000, 10);
     receiver.send([
       formatSbsLine({ type: 1, icao24: '4ca2d6', tsMs: T0, callsign: 'EZY85MH' }),
       'garbage, not an SBS line',
@@ -77,7 +77,7 @@ describe('SBS client against a real TCP receiver', () => {
     ]);
     receiver.write('\u0000\u00ff\u0013 binary noise without a line break'.repeat(40)); // over-long line
     receiver.send(['', position('4ca2d6', 2), position('4ca2d6', 2)]); // the repeat is not newer
-    await waitFor('two positions', () => (publisher.got.length === 2 ? true : undefined), 10_000, 10);
+    await waitFor('two positions', () => (publisher.got.length === 2 ? true : undefined), 30_000, 10);
     expect(publisher.got.map((e) => [e.icao24, e.callsign, e.ts, e.source])).toEqual([
       ['4ca2d6', 'EZY85MH', T0 + 1000, 'sbs'],
       ['4ca2d6', 'EZY85MH', T0 + 2000, 'sbs'],
@@ -91,11 +91,11 @@ describe('SBS client against a real TCP receiver', () => {
     await waitFor(
       'a second connection',
       () => (receiver.accepted === 2 && receiver.clients === 1 ? true : undefined),
-      10_000,
+      30_000,
       10,
     );
     receiver.send([position('4ca2d6', 3)]);
-    await waitFor('the third position', () => (publisher.got.length === 3 ? true : undefined), 10_000, 10);
+    await waitFor('the third position', () => (publisher.got.length === 3 ? true : undefined), 30_000, 10);
 
     // The receiver restarts (refuses connections for a while, then listens on the same port).
     await receiver.stop();
@@ -106,21 +106,21 @@ describe('SBS client against a real TCP receiver', () => {
         2
           ? true
           : undefined,
-      10_000,
+      30_000,
       10,
     );
     await receiver.listen();
     await waitFor(
       'a connection after the restart',
       () => (receiver.clients === 1 ? true : undefined),
-      10_000,
+      30_000,
       10,
     );
     receiver.send([position('4ca2d6', 4), position('a0b1c2', 4)]);
     await waitFor(
       'positions after the restart',
       () => (publisher.got.length === 5 ? true : undefined),
-      10_000,
+      30_000,
       10,
     );
     expect(publisher.got.slice(3).map((e) => e.icao24)).toEqual(['4ca2d6', 'a0b1c2']);
