@@ -176,8 +176,16 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
 
   it('a signal_lost card for an aircraft no longer on the board shows its last altitude and the silence', async () => {
     await pipeline.settled();
-    const lost = await waitFor('a closed signal_lost in GET /anomalies', async () =>
-      (await anomalies('signal_lost')).find((e) => e.phase === 'closed'),
+    const lost = await waitFor(
+      'a signal_lost in GET /anomalies',
+      async () => {
+        const all = await getJson<{ anomalies: AnomalyEvent[] }>('/anomalies?limit=100');
+        const found = all.anomalies.find((e) => e.type === 'signal_lost');
+        if (!found)
+          throw new Error(`types seen: ${all.anomalies.map((e) => `${e.type}/${e.phase}`).join(' ')}`);
+        return found;
+      },
+      90_000,
     );
     await waitFor(
       `${lost.icao24} gone from the board`,
@@ -201,7 +209,7 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
     expect(await page.getByTestId('event-last-alt').textContent()).toMatch(/^(FL\d{3}|[\d,]+ ft)$/);
     expect(await lastEl.textContent()).toMatch(/no longer tracked/);
     expect(await page.getByTestId('event-details').textContent()).toMatch(
-      /^silent \d+ (s|min); \d+ aircraft seen nearby meanwhile$/,
+      /^silent \d+ (s|min)( so far)?; \d+ aircraft seen nearby meanwhile$/,
     );
     expect(await page.getByTestId('event-type').textContent()).toBe('signal lost');
     await screenshot(page, 'investigate-03-signal-lost');

@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { isEmergencySquawk } from '../core/emphasis.ts';
-import { nextSort, type SortKey } from './aircraft-table.ts';
+import { nextSort, type SortKey, sortValue } from './aircraft-table.ts';
 import { altitudeWords } from './event-words.ts';
 import type { Investigate } from './investigate.ts';
 
@@ -76,7 +76,7 @@ export function AircraftTable(props: { inv: Investigate; nowMs: () => number }) 
                   <tr
                     data-testid="table-row"
                     data-icao24={r.icao24}
-                    data-alt-m={r.alt_m ?? (r.on_ground ? 0 : '')}
+                    data-alt-m={sortValue(r, 'alt', 0) ?? ''}
                     classList={{ emergency: isEmergencySquawk(r.squawk) }}
                     data-emergency={isEmergencySquawk(r.squawk)}
                     onClick={() => a().select(r.icao24)}
