@@ -288,10 +288,14 @@ describe('flights, plausible altitudes and fresh positions (issue 15)', () => {
     const wide = approach('a00055', JFK, 100, 300).map((e) => ({ ...e, lat: e.lat + 0.072 }));
     expect(runAll(wide)).toEqual([]);
     // Level at 350 m, a 200 m dip and a climb: not an approach.
-    const dip = flight('a00057', { ...offset(JFK.lat, JFK.lon, 90, 9_000), altM: 350, speedMs: 75, trackDeg: 270 }, [
-      { durationS: 40, vrateMs: -5 },
-      { durationS: 60, vrateMs: 5 },
-    ]);
+    const dip = flight(
+      'a00057',
+      { ...offset(JFK.lat, JFK.lon, 90, 9_000), altM: 350, speedMs: 75, trackDeg: 270 },
+      [
+        { durationS: 40, vrateMs: -5 },
+        { durationS: 60, vrateMs: 5 },
+      ],
+    );
     expect(runAll(dip)).toEqual([]);
     expect(runAll(approach('a00056', JFK, 100, 300)).map((e) => e.type)).toEqual(['go_around']);
   });

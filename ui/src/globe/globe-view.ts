@@ -185,7 +185,8 @@ export class GlobeView {
     if (!f) return;
     this.homeView = f;
     // Not over a view the code already chose (a deep link's camera, a selected aircraft).
-    if (moveCamera && !this.viewChosen) this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, 0);
+    if (moveCamera && !this.viewChosen)
+      this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, 0);
   }
 
   /** Home (H): back to the view that frames the traffic. */
