@@ -126,6 +126,10 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
     await page.getByTestId('filter-alt-min').fill('');
     await expect.poll(() => new URL(page.url()).searchParams.get('altmin')).toBe(null);
     expect(new URL(page.url()).searchParams.get('lat')).not.toBe(null);
+    // The units are part of the link too; back to the default for the cards below.
+    await expect.poll(() => new URL(page.url()).searchParams.get('units')).toBe('metric');
+    await page.getByTestId('units-aviation').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('units')).toBe('imperial');
   });
 
   it("a go-around card's trail contains the low point and the climb", async () => {

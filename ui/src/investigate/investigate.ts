@@ -61,7 +61,11 @@ export function createInvestigate(app: App) {
     rows: [],
     matching: 0,
   });
-  const [units, setUnits] = createSignal<'metric' | 'imperial' | null>(null);
+  // The page's display units (state/units.ts) in the URL's words: a link carries them both ways.
+  const units = (): 'metric' | 'imperial' => (app.units.units() === 'metric' ? 'metric' : 'imperial');
+  const setUnits = (u: 'metric' | 'imperial' | null) => {
+    if (u) app.units.setUnits(u === 'metric' ? 'metric' : 'aviation');
+  };
   const live = defaultEndpoints(window.location).wsUrl;
 
   // --- event cards ---
