@@ -30,6 +30,8 @@ describe('params', () => {
     const bad: Record<string, string>[] = [
       { since: '-1' },
       { since: '1.5' },
+      { since: '9999999999999999' }, // year 318857: PostgreSQL's timestamp range, once a 503
+      { since: '4102444800000' }, // 2100-01-01
       { type: 'nope' },
       { limit: '0' },
       { limit: '1001' },
@@ -53,6 +55,11 @@ describe('params', () => {
     expect(checkHistoryRange({ from: '5', to: '5' }, 0).ok).toBe(false);
     expect(checkHistoryRange({ from: '0', to: String(8 * 86_400_000) }, 0).ok).toBe(false);
     expect(checkHistoryRange({ from: 'yesterday' }, 0).ok).toBe(false);
+    expect(checkHistoryRange({ from: '9999999999999990', to: '9999999999999999' }, 0)).toEqual({
+      ok: false,
+      error: 'from must be an integer ms epoch from 0 to before 4102444800000 (2100-01-01)',
+    });
+    expect(checkHistoryRange({ to: '4102444800000' }, 0).ok).toBe(false);
   });
 
   it('query strings: unknown, repeated and badly encoded names are errors', () => {

@@ -1,4 +1,4 @@
-import { ANOMALY_TYPES, type AnomalyType, type BBox } from '../runtime/contract/index.ts';
+import { ANOMALY_TYPES, type AnomalyType, type BBox, TS_MAX_MS } from '../runtime/contract/index.ts';
 import { parseBboxParam } from './bbox.ts';
 
 /** Query and path parameter checks: each returns a value or a reason for a 400 `{error}`. */
@@ -32,9 +32,18 @@ export function checkEncoding(raw: string | undefined): Checked<'json' | 'compac
   return { ok: false, error: 'encoding must be json or compact' };
 }
 
+/**
+ * A ms epoch parameter: an integer from 0 to the contract's upper bound (2100-01-01). Anything
+ * later used to reach PostgreSQL and come back as a 503 (timestamp out of range); it is a 400.
+ */
 function checkMs(name: string, raw: string | undefined): Checked<number | undefined> {
   if (raw === undefined || raw === '') return { ok: true, value: undefined };
-  if (!INTEGER.test(raw)) return { ok: false, error: `${name} must be a non-negative integer (ms epoch)` };
+  if (!INTEGER.test(raw) || Number(raw) >= TS_MAX_MS) {
+    return {
+      ok: false,
+      error: `${name} must be an integer ms epoch from 0 to before ${TS_MAX_MS} (2100-01-01)`,
+    };
+  }
   return { ok: true, value: Number(raw) };
 }
 
