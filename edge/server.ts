@@ -201,13 +201,35 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     extra?: Record<string, string>,
   ) => {
     if (res.aborted) return;
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    res.answered = true;
     res.cork(() => {
       res.writeStatus(STATUS[status] ?? `${status} Status`).writeHeader('content-type', contentType);
       res.writeHeader('x-content-type-options', 'nosniff');
       for (const [k, v] of Object.entries(extra ?? {})) res.writeHeader(k, v);
-      res.end(body);
+      if (res.head === true) {
+        // HEAD: the GET's headers and length, no body. (endWithoutBody(length) of this uWS build
+        // does not end the response, which terminates the process.)
+        res.writeHeader('content-length', String(bytes.length));
+        res.endWithoutBody();
+        return;
+      }
+      // tryEnd, not end: end() copies what the socket cannot take into uWS's buffer and goes on to
+      // the next pipelined request, so a client that sends 10,000 and reads none made the edge hold
+      // every answer (~400 MB). With tryEnd the rest waits here, in this one body, until the socket
+      // drains; uWS closes a connection whose next request arrives while an answer is pending.
+      const base = res.getWriteOffset();
+      const [, done] = res.tryEnd(bytes, bytes.length);
+      if (done) return;
+      res.onAborted(() => {
+        res.aborted = true;
+      });
+      res.onWritable((offset) => {
+        if (res.aborted) return true;
+        const [ok] = res.tryEnd(bytes.subarray(offset - base), bytes.length);
+        return ok;
+      });
     });
-    res.answered = true;
   };
   const json = (res: HttpResponse, status: number, body: string) =>
     reply(res, status, 'application/json', body, { 'cache-control': 'no-store' });
@@ -270,13 +292,30 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     (handler: Handler): Handler =>
     (res, req) => {
       try {
+        if (conflictingContentLength(req)) {
+          // Two different lengths: which one a proxy in front believed is unknown (request
+          // smuggling). The connection is closed at once, without a status: this uWS build still
+          // parses and answers a request pipelined after a `Connection: close` answer.
+          res.close();
+          return;
+        }
         handler(res, req);
       } catch (err) {
         log.error({ err }, 'edge handler failed');
         if (!res.answered) fail(res, 500, 'internal error');
       }
     };
-  const route = (pattern: string, handler: Handler) => app.get(pattern, guard(handler));
+  /** A GET route, and HEAD on it: the same answer's status and headers, without the body. */
+  const route = (pattern: string, handler: Handler) => {
+    app.get(pattern, guard(handler));
+    app.head(
+      pattern,
+      guard((res, req) => {
+        res.head = true;
+        handler(res, req);
+      }),
+    );
+  };
 
   route('/healthz', (res) => json(res, 200, '{"status":"ok"}'));
 
@@ -625,6 +664,19 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
       (app as unknown as { close?: () => void }).close?.();
     },
   };
+}
+
+/** More than one Content-Length header with different values (uWS keeps the first). */
+function conflictingContentLength(req: HttpRequest): boolean {
+  if (req.getHeader('content-length') === '') return false; // the usual GET: no forEach
+  let first: string | null = null;
+  let conflict = false;
+  req.forEach((key, value) => {
+    if (key !== 'content-length') return;
+    if (first === null) first = value;
+    else if (value !== first) conflict = true;
+  });
+  return conflict;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
