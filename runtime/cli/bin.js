@@ -2,6 +2,14 @@
 // The `skysentinel` command. TypeScript runs through tsx's loader, so no build step is needed.
 // Its V8 flags (the shebang's) are the service's: runtime/cli/node-flags.ts says why.
 import { register } from 'tsx/esm/api';
+import { nodeVersionProblem } from './node-version.js';
+
+// Before anything else: on an unsupported Node the uWebSockets.js binary does not load.
+const nodeProblem = nodeVersionProblem(process.versions.node);
+if (nodeProblem !== null) {
+  console.error(nodeProblem);
+  process.exit(78); // EX_CONFIG, as for a bad configuration (runtime/cli/exit-codes.ts)
+}
 
 register();
 const { main } = await import('./main.ts');

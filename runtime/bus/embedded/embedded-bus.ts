@@ -30,7 +30,13 @@ export interface EmbeddedBusOptions {
 }
 
 const DEFAULTS = {
-  maxRecordsPerPartition: 500_000, // ~100 MB of 200-byte envelopes over 6 partitions at worst
+  // Retention by count, like Kafka's by time: a partition keeps its last 500,000 records whether
+  // consumed or not. A stored envelope costs ~480 B (entry object, key, value bytes; issue 16's
+  // probe), so a full 6-partition flights.updates holds ~1.4 GB (not the ~100 MB once written
+  // here). npm start's 10x replay (~90 envelopes/s) fills it after ~9 hours; 20,000 aircraft at
+  // 1 Hz after ~150 s. Lower it (EmbeddedBusOptions) where memory matters more than how far a
+  // consumer may fall behind.
+  maxRecordsPerPartition: 500_000,
   defaultPartitions: 6,
   maxBatchMessages: 2_000, // large enough to amortise per-batch work, small enough for fair turns
 };
