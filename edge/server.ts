@@ -7,6 +7,7 @@ import { bboxContains } from './bbox.ts';
 import { TrackBoard } from './board.ts';
 import { checkAnomalyId, type EventHistory, EventMemory, loadEventDetail } from './event-detail.ts';
 import { type BackpressureLimits, DEFAULT_BACKPRESSURE, Fanout, type Transport } from './fanout.ts';
+import { type OpenFilesLimit, readOpenFilesLimit, webSocketCap } from './fd-limit.ts';
 import { helloFrame } from './frames.ts';
 import type { Encoding } from './groups.ts';
 import {
@@ -79,6 +80,8 @@ export interface EdgeOptions {
    * per-socket backpressure limit this bounds what slow clients can make the server hold.
    */
   maxClients?: number;
+  /** The process's open-file limit (default: read from /proc/self/limits); caps maxClients. */
+  openFilesLimit?: OpenFilesLimit | null;
   /** Playback sockets served at once (each runs its own queries); the next upgrade gets a 503. */
   maxPlaybackClients?: number;
   log?: EdgeLogger;
@@ -131,12 +134,21 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const uWS = loadUws();
   const now = options.now ?? Date.now;
   const tickHz = options.tickHz ?? 4;
-  const maxClients = options.maxClients ?? 10_000;
   if (!Number.isInteger(tickHz) || tickHz < 2 || tickHz > 5)
     throw new Error('tickHz must be an integer from 2 to 5');
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? '';
   const log = options.log ?? silentLog;
+  // WebSockets never take the descriptors /healthz and the rest need (fd-limit.ts).
+  const cap = webSocketCap(options.maxClients ?? 10_000, options.openFilesLimit ?? readOpenFilesLimit());
+  if (cap.warning) log.warn({ maxClients: cap.maxClients }, cap.warning);
+  const maxClients = cap.maxClients;
+  if (token === '' && !isLoopbackHost(host)) {
+    log.warn(
+      { host },
+      `EDGE IS OPEN: listening on ${host} (not loopback) with EDGE_TOKEN empty: anyone who can reach this address can read every flight and anomaly. Set EDGE_TOKEN, or bind HTTP_HOST=127.0.0.1.`,
+    );
+  }
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
   const staleMs = (options.staleAfterS ?? 60) * 1000;
   const board = new TrackBoard({ now, staleAfterS: options.staleAfterS ?? 60 });
@@ -664,6 +676,11 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
       (app as unknown as { close?: () => void }).close?.();
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: an address only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** More than one Content-Length header with different values (uWS keeps the first). */

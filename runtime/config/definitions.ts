@@ -92,7 +92,7 @@ export const VARS = [
     name: 'WS_MAX_CLIENTS',
     default: '10000',
     type: int(1, 1_000_000),
-    help: 'WebSocket clients served at once; more get 503 (a slow one holds at most ~0.5 MB)',
+    help: 'WebSocket clients served at once; more get 503 (a slow one holds at most ~0.5 MB). Capped at the open-file soft limit minus 512 (a warning says so)',
   },
   {
     name: 'STALE_AFTER_S',
