@@ -1,4 +1,4 @@
-import { createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { createEffect, on, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { AnomalyEvent } from '../../../runtime/contract/anomaly.ts';
 import type { Track } from '../../../runtime/contract/track.ts';
