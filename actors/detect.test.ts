@@ -125,3 +125,52 @@ describe('skysentinel detect (command line)', () => {
     expect(stderr).toContain('invalid 2 (lines 4: not_json; 5: unsupported_version');
   }, 30_000);
 });
+
+describe('detect over the fixture with a hostile feed clock (issue 16)', () => {
+  const airports = AirportIndex.load(join(root, 'fixtures/airports.geojson'));
+  const lines = readFileSync(FIXTURE, 'utf8').split('\n');
+  async function run(input: string[]) {
+    const events: AnomalyEvent[] = [];
+    async function* gen() {
+      yield* input;
+    }
+    const summary = await detectLines(gen(), { airports, onEvent: (e) => events.push(e) });
+    return { summary, ids: [...new Set(events.map((e) => `${e.id}:${e.phase}`))].sort() };
+  }
+
+  it('one fix an hour ahead changes no alert: held, then dropped as future; no out_of_order follows', async () => {
+    const base = await run(lines);
+    const k = 10_000;
+    const env = JSON.parse(lines[k]) as { ts: number };
+    const ahead = [
+      ...lines.slice(0, k),
+      JSON.stringify({ ...env, ts: env.ts + 3_600_000 }),
+      ...lines.slice(k),
+    ];
+    const hostile = await run(ahead);
+    expect(hostile.ids).toEqual(base.ids);
+    expect(hostile.summary.rejected.future).toBe(1);
+    expect(hostile.summary.rejected.out_of_order).toBe(base.summary.rejected.out_of_order);
+    expect(hostile.summary.accepted).toBe(base.summary.accepted);
+  }, 60_000);
+
+  it('a 3-minute outage of the whole source raises no signal_lost and shows as an outage', async () => {
+    const t0 = JSON.parse(lines[0]).ts as number;
+    const from = t0 + 900_000;
+    const gap = lines.filter((l) => {
+      try {
+        const ts = (JSON.parse(l) as { ts?: number }).ts;
+        return typeof ts !== 'number' || ts < from || ts >= from + 180_000;
+      } catch {
+        return true;
+      }
+    });
+    const { summary, ids } = await run(gap);
+    expect(summary.outages).toBe(1);
+    // Only the fixture's labelled signal_lost (DLH402, before the outage) remains.
+    expect(ids.filter((id) => id.startsWith('signal_lost')).map((id) => id.split(':')[1])).toEqual([
+      '3efb2c',
+      '3efb2c',
+    ]);
+  }, 60_000);
+});
