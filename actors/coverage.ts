@@ -36,6 +36,11 @@ export function bandOf(altM: number): number {
   return altM < BAND_TOPS_M[2] ? 2 : 3;
 }
 
+/** One number for the cell-band holding (lat, lon, altM): equal for reports that note the same record. */
+export function coverageKeyOf(lat: number, lon: number, altM: number): number {
+  return (latCell(lat) * LON_CELLS + lonCell(lon)) * BANDS + bandOf(altM);
+}
+
 export class CoverageMap {
   private readonly tileOf = new Int32Array(
     (LAT_CELLS / CELLS_PER_TILE_SIDE) * (LON_CELLS / CELLS_PER_TILE_SIDE),

@@ -53,20 +53,44 @@ export function phaseStrength(phase: Phase, altM: number, vrateMs: number): numb
 /**
  * The airborne phase for smoothed `altM` (NaN: unknown) and `vrateMs` (+ climbing; NaN: unknown),
  * given the previous phase. Without a vertical rate nothing can be said: the previous airborne
- * phase stays (LEVEL when there is none).
+ * phase stays (LEVEL when there is none). Computed in locals, returning a small integer (a double
+ * returned from a call V8 does not inline is a heap number: garbage per update).
  */
 export function airbornePhase(prev: Phase, altM: number, vrateMs: number): Phase {
   if (Number.isNaN(vrateMs)) return prev === PHASE.UNKNOWN || prev === PHASE.GROUND ? PHASE.LEVEL : prev;
+  const av = vrateMs < 0 ? -vrateMs : vrateMs;
+  const moving =
+    av <= VRATE_ZERO_MS
+      ? 0
+      : av >= VRATE_FULL_MS
+        ? 1
+        : (av - VRATE_ZERO_MS) / (VRATE_FULL_MS - VRATE_ZERO_MS);
+  const zero = 1 - moving;
+  const climb = vrateMs > 0 ? moving : 0;
+  const descent = vrateMs < 0 ? moving : 0;
+  const high = !(altM > HIGH_FROM_M)
+    ? 0
+    : altM >= HIGH_FULL_M
+      ? 1
+      : (altM - HIGH_FROM_M) / (HIGH_FULL_M - HIGH_FROM_M);
+  const level = zero < 1 - high ? zero : 1 - high;
+  const cruise = zero < high ? zero : high;
   let best: Phase = PHASE.CLIMB;
-  let bestS = phaseStrength(PHASE.CLIMB, altM, vrateMs);
-  for (let p = PHASE.DESCENT as Phase; p <= PHASE.CRUISE; p++) {
-    const s = phaseStrength(p, altM, vrateMs);
-    if (s > bestS) {
-      best = p;
-      bestS = s;
-    }
+  let bestS = climb;
+  if (descent > bestS) {
+    best = PHASE.DESCENT;
+    bestS = descent;
   }
-  if (best !== prev && prev >= PHASE.CLIMB && phaseStrength(prev, altM, vrateMs) + HYSTERESIS >= bestS)
-    return prev;
-  return best;
+  if (level > bestS) {
+    best = PHASE.LEVEL;
+    bestS = level;
+  }
+  if (cruise > bestS) {
+    best = PHASE.CRUISE;
+    bestS = cruise;
+  }
+  if (best === prev || prev < PHASE.CLIMB) return best;
+  const prevS =
+    prev === PHASE.CLIMB ? climb : prev === PHASE.DESCENT ? descent : prev === PHASE.LEVEL ? level : cruise;
+  return prevS + HYSTERESIS >= bestS ? prev : best;
 }

@@ -12,7 +12,7 @@ import type { Metrics } from '../runtime/metrics/metrics.ts';
 import { type AircraftContext, AircraftCore, ALT_DROP_REASON } from './aircraft.ts';
 import type { AirportIndex } from './airports.ts';
 import { BatchedCounts } from './batched-counts.ts';
-import { CoverageMap } from './coverage.ts';
+import { BUCKET_MS, CoverageMap, coverageKeyOf } from './coverage.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
@@ -115,6 +115,9 @@ interface Entry {
   clock: FeedClock;
   /** Its slot among the clock's most recent aircraft (-1: not one of them). */
   topSlot: number;
+  /** The coverage cell-band and minute it was last noted in (it is noted once per cell and minute). */
+  coverageKey: number;
+  coverageMinute: number;
   /**
    * Queued envelopes (and silence checks, in stream order): `count` of them, `done` already taken. The first sits in `one` (the usual case
    * in live operation: no array per aircraft), the rest in `more` (only under backlog). The actor
@@ -588,6 +591,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       icao24,
       clock,
       topSlot: -1,
+      coverageKey: -1,
+      coverageMinute: -1,
       ref: null,
       actor: null,
       alive: false,
@@ -621,9 +626,13 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     // Coverage in stream order, as it is dispatched (an actor may run later than others): airborne reports only.
     if (!env.on_ground)
       coverage.note(env.lat, env.lon, env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN, env.ts);
-    noteRecent(clock, e, env.ts);
-    const agreed = agreedTs(clock, quorumOf(clock));
-    if (agreed > clock.feedTsMs) advance(clock, agreed, replay);
+    // A fix not after the clock cannot move it (the clock is the least of the most recent aircraft's
+    // times, and each aircraft's time only grows): most fixes of a busy partition skip this.
+    if (env.ts > clock.feedTsMs) {
+      noteRecent(clock, e, env.ts);
+      const agreed = agreedTs(clock, quorumOf(clock));
+      if (agreed > clock.feedTsMs) advance(clock, agreed, replay);
+    }
   }
 
   return {
