@@ -19,7 +19,7 @@ import { FILTER, FIX, FIX_IN, TrackFilter } from './kalman.ts';
 import { EmergencySquawkMachine } from './machines/emergency-squawk.ts';
 import { GoAroundMachine } from './machines/go-around.ts';
 import { RapidDescentMachine } from './machines/rapid-descent.ts';
-import type { SourceBox } from './machines/signal-lost.ts';
+import type { CoverageEvidence, SourceBox } from './machines/signal-lost.ts';
 import { SignalLostMachine } from './machines/signal-lost.ts';
 import { Observation } from './observation.ts';
 import { GATE, type GateCode, OrderGate } from './order-gate.ts';
@@ -254,8 +254,8 @@ export class AircraftCore implements TrackSource {
    * The feed clock moved on (stream time): only signal_lost cares. `liveSinceMs`: the feed (this
    * aircraft's partition) has delivered without an outage since then.
    */
-  tick(feedTsMs: number, liveSinceMs = 0): void {
-    this.signal.tick(feedTsMs, liveSinceMs, this.events);
+  tick(feedTsMs: number, liveSinceMs = 0, evidence: CoverageEvidence | null = null): void {
+    this.signal.tick(feedTsMs, liveSinceMs, this.events, evidence);
   }
 
   /** ms of the last accepted update, -1 before any. */

@@ -17,6 +17,7 @@ import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
 import type { SourceBox } from './machines/signal-lost.ts';
+import { type CoverageEvidence, coverageEvidence, type LastFix } from './machines/signal-lost.ts';
 import { actorOf, installNactFastPath, type NactActorHandle, tell } from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
 
@@ -133,6 +134,11 @@ interface Entry {
   scheduled: boolean;
   /** Latest envelope ts dispatched (ms): the silence timer keys on it. */
   lastTsMs: number;
+  /**
+   * The envelope of that ts (null: none, or the actor stopped): where the aircraft was last heard,
+   * for the coverage evidence of a silence, read when the silence is revealed (stream order).
+   */
+  lastEnv: FlightEnvelope | null;
   inHeap: boolean;
   stopRequested: boolean;
   stopWaiters: Array<() => void> | null;
@@ -173,6 +179,9 @@ interface Pending {
   parkedAtMs: number;
 }
 
+/** A partition's clock further behind the newest than this does not hold silence checks back. */
+const WATERMARK_MAX_LAG_MS = 10 * 60_000;
+
 /** Held future fixes per partition, at most (the oldest is dropped as `future` beyond). */
 const MAX_PENDING = 1024;
 
@@ -185,7 +194,22 @@ class SilenceCheck {
   constructor(
     readonly feedTsMs: number,
     readonly liveSinceMs: number,
+    /** The coverage map's answer for this silence, read when it was revealed (null: no last fix known). */
+    readonly evidence: CoverageEvidence | null,
   ) {}
+}
+
+/** A silent aircraft's last fix as signal_lost dead-reckons it (unknown values NaN). */
+function lastFixOf(env: FlightEnvelope): LastFix {
+  return {
+    tsMs: env.ts,
+    lat: env.lat,
+    lon: env.lon,
+    altM: env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN,
+    speedMs: env.speed_ms ?? Number.NaN,
+    trackDeg: env.track_deg ?? Number.NaN,
+    vrateMs: env.vrate_ms ?? Number.NaN,
+  };
 }
 
 /** Update counts go to prom-client in bulk: every 4,096, when idle, and at most a second late. */
@@ -221,6 +245,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   const system = start();
   const entries = new Map<string, Entry>();
   const clocks = new Map<number, FeedClock>();
+  /** The same clocks in an array: the silence watermark loops over them per clock advance (no iterator). */
+  const clockList: FeedClock[] = [];
   const clockOf = (partition: number): FeedClock => {
     let c = clocks.get(partition);
     if (c === undefined) {
@@ -236,6 +262,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
         pending: null,
       };
       clocks.set(partition, c);
+      clockList.push(c);
     }
     return c;
   };
@@ -292,7 +319,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       epochs.done(tag >> 1); // before the work: a throw below must not leave drain() waiting
       const emit = emitting && (tag & 1) === 0;
       if (item instanceof SilenceCheck) {
-        core.tick(item.feedTsMs, item.liveSinceMs);
+        core.tick(item.feedTsMs, item.liveSinceMs, item.evidence);
         if (core.events.length > 0) emitEvents(core, emit);
         continue;
       }
@@ -376,6 +403,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
 
   function afterStop(e: Entry): void {
     e.alive = false;
+    e.lastEnv = null;
     e.ref = null;
     e.actor = null;
     e.scheduled = false;
@@ -447,19 +475,23 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
    * check, once per silence. `replay`: the envelope that moved the clock is warm-up history, so
    * what the check finds is not emitted either.
    */
-  function fireTimers(clock: FeedClock, replay: boolean): void {
+  function fireTimers(clock: FeedClock, atMs: number, replay: boolean): void {
     const heap = clock.heap;
-    while (heap.peekKey() <= clock.feedTsMs) {
+    while (heap.peekKey() <= atMs) {
       const e = heap.pop() as Entry;
       e.inHeap = false;
       if (!e.alive || entries.get(e.icao24) !== e) continue;
       const due = e.lastTsMs + signalLostMs;
-      if (due > clock.feedTsMs) {
+      if (due > atMs) {
         e.inHeap = true;
         heap.push(e, due);
         continue;
       }
-      enqueue(e, new SilenceCheck(clock.feedTsMs, clock.liveSinceMs), replay);
+      // The coverage map is read now, at this point of the stream: the actor runs later, when
+      // the map may be minutes of feed time further on (a backlog dispatched at once).
+      const last = e.lastEnv;
+      const evidence = last === null ? null : coverageEvidence(coverage, opts, lastFixOf(last), atMs);
+      enqueue(e, new SilenceCheck(atMs, clock.liveSinceMs, evidence), replay);
       schedule(e);
     }
   }
@@ -524,6 +556,27 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     return best;
   }
 
+  /**
+   * The feed time every partition of this router has reached: silences are decided there. Whether
+   * an aircraft went quiet where others are still seen is a question about every partition's
+   * reports (the coverage map is shared); a partition that runs ahead (after a restart each
+   * partition's backlog comes in its own batches, minutes of feed time apart) must not decide a
+   * silence before the others have delivered the reports of that time. A partition further behind
+   * the newest than `WATERMARK_MAX_LAG_MS` (idle, or far behind in a warm-up) does not hold the
+   * others back. With one clock (detect) this is that clock.
+   */
+  function silenceWatermark(): number {
+    let newest = 0;
+    for (let k = 0; k < clockList.length; k++)
+      if (clockList[k].feedTsMs > newest) newest = clockList[k].feedTsMs;
+    let atMs = newest;
+    for (let k = 0; k < clockList.length; k++) {
+      const t = clockList[k].feedTsMs;
+      if (t > 0 && t < atMs && newest - t <= WATERMARK_MAX_LAG_MS) atMs = t;
+    }
+    return atMs;
+  }
+
   /** The partition's clock moves to `ts`: an outage if it jumped; silences revealed; held fixes released. */
   function advance(clock: FeedClock, ts: number, replay: boolean): void {
     if (clock.feedTsMs > 0 && ts - clock.feedTsMs > outageGapMs) {
@@ -534,9 +587,15 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     }
     clock.feedTsMs = ts;
     if (ts > feed.tsMs) feed.tsMs = ts;
-    // A silence this time reveals for other aircraft of the partition is queued for them now, after
-    // what they already had and before anything later.
-    if (clock.heap.peekKey() <= ts) fireTimers(clock, replay);
+    // A silence this time reveals is queued for the silent aircraft now, after what they already
+    // had and before anything later: once every partition's feed has reached it (the watermark).
+    // (never beyond a partition's own clock: one far behind is not waited for, nor judged ahead).
+    const watermarkMs = silenceWatermark();
+    for (let k = 0; k < clockList.length; k++) {
+      const c = clockList[k];
+      const atMs = c.feedTsMs < watermarkMs ? c.feedTsMs : watermarkMs;
+      if (c.heap.peekKey() <= atMs) fireTimers(c, atMs, replay);
+    }
     if (clock.pending !== null) releasePending(clock);
   }
 
@@ -604,6 +663,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       done: 0,
       scheduled: false,
       lastTsMs: 0,
+      lastEnv: null,
       inHeap: false,
       stopRequested: false,
       stopWaiters: null,
@@ -617,7 +677,10 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     if (!e.alive) spawnActor(e);
     const clock = e.clock;
     enqueue(e, env, replay);
-    if (env.ts > e.lastTsMs) e.lastTsMs = env.ts;
+    if (env.ts > e.lastTsMs) {
+      e.lastTsMs = env.ts;
+      e.lastEnv = env;
+    }
     if (!e.inHeap) {
       e.inHeap = true;
       clock.heap.push(e, e.lastTsMs + signalLostMs);
@@ -668,7 +731,11 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       const revoked = new Set(partitions);
       const list: Entry[] = [];
       for (const e of entries.values()) if (revoked.has(e.clock.partition)) list.push(e);
-      for (const p of revoked) clocks.delete(p);
+      for (const p of revoked) {
+        const c = clocks.get(p);
+        if (c !== undefined) clockList.splice(clockList.indexOf(c), 1);
+        clocks.delete(p);
+      }
       return stopEntries(list);
     },
     stopAll() {

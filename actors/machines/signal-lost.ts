@@ -132,8 +132,15 @@ export class SignalLostMachine implements Slotted {
   /**
    * The feed clock of the aircraft's partition advanced to `feedTsMs`; the feed has been live (no
    * outage) since `liveSinceMs`. Opens the event if this aircraft has gone quiet where we can see.
+   * `evidence`: the coverage map's answer worked out at that point of the stream (the router's);
+   * null: read the map now (a caller that runs in stream order).
    */
-  tick(feedTsMs: number, liveSinceMs: number, out: AnomalyEvent[]): void {
+  tick(
+    feedTsMs: number,
+    liveSinceMs: number,
+    out: AnomalyEvent[],
+    evidence: CoverageEvidence | null = null,
+  ): void {
     if (this.open || this.lastTsMs < 0) return;
     const silentMs = feedTsMs - this.lastTsMs;
     if (silentMs < this.opts.signalLostAfterS * 1000) return;
@@ -168,27 +175,31 @@ export class SignalLostMachine implements Slotted {
     const band = bandOf(this.lastAltM);
     const cov = this.coverage;
     if (cov !== null) {
-      nearby = cov.reportsNear(drLat, drLon, band - 1, band, this.lastTsMs, feedTsMs);
+      const ev =
+        evidence ??
+        coverageEvidence(
+          cov,
+          op,
+          {
+            tsMs: this.lastTsMs,
+            lat: this.lastLat,
+            lon: this.lastLon,
+            altM: this.lastAltM,
+            speedMs: this.lastSpeedMs,
+            trackDeg: this.lastTrackDeg,
+            vrateMs: this.lastVrateMs,
+          },
+          feedTsMs,
+        );
+      nearby = ev.nearby;
       if (nearby < op.coverageMinReports) return;
       // Not above what the source sees there: others seen as high as it would be now (a
       // recording's or a receiver's ceiling is an edge too).
-      const vrate = Number.isNaN(this.lastVrateMs) ? 0 : this.lastVrateMs;
-      drAltM = this.lastAltM + Math.max(-MAX_DR_CLIMB_M, Math.min(MAX_DR_CLIMB_M, (vrate * silentMs) / 1000));
-      seenAbove = cov.minutesSeenAbove(drLat, drLon, drAltM - op.similarAltitudeM, this.lastTsMs, feedTsMs);
+      drAltM = ev.drAltM;
+      seenAbove = ev.seenAbove;
       if (seenAbove < op.coverageAboveMinutes) return;
       // Inside what the source covers where it should be now, and still some way ahead.
-      const sinceMs = feedTsMs - op.coverageExtentS * 1000;
-      const aheadM = moveM + op.coverageAheadM;
-      if (!cov.insideSince(drLat, drLon, sinceMs, COVERAGE_REACH_CELLS, COVERAGE_MIN_SIDES)) return;
-      if (
-        !cov.insideSince(
-          clampLat(this.lastLat + aheadM * dLatPerM),
-          wrapDeg(this.lastLon + aheadM * dLonPerM),
-          sinceMs,
-          COVERAGE_REACH_CELLS,
-        )
-      )
-        return;
+      if (!ev.inside) return;
     }
     this.open = true;
     this.detectedAt = feedTsMs;
@@ -228,6 +239,76 @@ export class SignalLostMachine implements Slotted {
 
 /** The dead-reckoned altitude follows the last vertical rate at most this far. */
 const MAX_DR_CLIMB_M = 3_000;
+
+/** Where a silent aircraft should be now, from its last fix (speed and track, vertical rate). */
+export interface LastFix {
+  tsMs: number;
+  lat: number;
+  lon: number;
+  altM: number;
+  /** NaN when unknown (it stays where it was; level). */
+  speedMs: number;
+  trackDeg: number;
+  vrateMs: number;
+}
+
+/**
+ * What the coverage map says of a silence (signal_lost's coverage conditions). Worked out when the
+ * feed passes the aircraft's deadline, in stream order, by the router: the map is written as
+ * reports are dispatched and the actors run later, so a map read by the actor could already be
+ * minutes of feed time further on (a backlog dispatched at once after a restart) and have forgotten
+ * the minutes of the silence.
+ */
+export interface CoverageEvidence {
+  /** Reports of others around the dead-reckoned position, its band or the one below, during the silence. */
+  nearby: number;
+  /** (cell, minute) pairs there with a report as high as it would be now. */
+  seenAbove: number;
+  drAltM: number;
+  /** The dead-reckoned position, and the one `coverageAheadM` further on, lie inside what the source covers. */
+  inside: boolean;
+}
+
+/** Reads the coverage map for a silence of `last` at feed time `feedTsMs`. */
+export function coverageEvidence(
+  cov: CoverageMap,
+  op: Pick<Opts, 'coverageAheadM' | 'coverageExtentS' | 'similarAltitudeM'>,
+  last: LastFix,
+  feedTsMs: number,
+): CoverageEvidence {
+  const silentMs = feedTsMs - last.tsMs;
+  const dr = deadReckon(last, silentMs);
+  const band = bandOf(last.altM);
+  const nearby = cov.reportsNear(dr.lat, dr.lon, band - 1, band, last.tsMs, feedTsMs);
+  const vrate = Number.isNaN(last.vrateMs) ? 0 : last.vrateMs;
+  const drAltM = last.altM + Math.max(-MAX_DR_CLIMB_M, Math.min(MAX_DR_CLIMB_M, (vrate * silentMs) / 1000));
+  const seenAbove = cov.minutesSeenAbove(dr.lat, dr.lon, drAltM - op.similarAltitudeM, last.tsMs, feedTsMs);
+  const sinceMs = feedTsMs - op.coverageExtentS * 1000;
+  const aheadM = dr.moveM + op.coverageAheadM;
+  const inside =
+    cov.insideSince(dr.lat, dr.lon, sinceMs, COVERAGE_REACH_CELLS, COVERAGE_MIN_SIDES) &&
+    cov.insideSince(
+      clampLat(last.lat + aheadM * dr.dLatPerM),
+      wrapDeg(last.lon + aheadM * dr.dLonPerM),
+      sinceMs,
+      COVERAGE_REACH_CELLS,
+    );
+  return { nearby, seenAbove, drAltM, inside };
+}
+
+function deadReckon(last: LastFix, silentMs: number) {
+  const moveM = Number.isNaN(last.speedMs) ? 0 : (last.speedMs * silentMs) / 1000;
+  const tr = Number.isNaN(last.trackDeg) ? 0 : last.trackDeg * DEG;
+  const dLatPerM = Math.cos(tr) / M_PER_DEG;
+  const dLonPerM = Math.sin(tr) / (M_PER_DEG * Math.max(0.01, Math.cos(last.lat * DEG)));
+  return {
+    lat: clampLat(last.lat + moveM * dLatPerM),
+    lon: wrapDeg(last.lon + moveM * dLonPerM),
+    moveM,
+    dLatPerM,
+    dLonPerM,
+  };
+}
 
 /** A point is inside the source's coverage with covered cells within this many cells on every side. */
 const COVERAGE_REACH_CELLS = 3;
