@@ -225,7 +225,8 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
       } as never,
     );
     for (const m of [1, 2, -1, 3]) dispatch(ref, m);
-    await sleep(100);
+    // Polled: four 5 ms sleeps in a row can take far longer than 100 ms on a loaded machine.
+    await vi.waitFor(() => expect(states).toHaveLength(3), { timeout: 20_000, interval: 10 });
     expect(states).toEqual([101, 103, 103]); // reset to 100 after the crash
     expect(crashes).toEqual(['boom']);
     stopSystem(system);

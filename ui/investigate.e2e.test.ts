@@ -64,7 +64,7 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
     await db?.drop();
   });
 
-  it("/?icao= opens that aircraft's panel within 3 s of loading", async () => {
+  it("/?icao= opens that aircraft's panel on load (~1 s when idle; the time is printed, not judged)", async () => {
     const t = await waitFor('an airborne aircraft with a callsign', async () =>
       (await getJson<{ flights: Track[] }>('/flights')).flights.find((f) => !f.on_ground && f.callsign),
     );
@@ -72,13 +72,16 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
     const errors: string[] = [];
     deep.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     try {
+      const t0 = Date.now();
       await deep.goto(`${pipeline.url}/?icao=${t.icao24}`);
+      // A wall-clock bound in a pass/fail test fails a loaded machine at random: generous here.
       await waitFor(
         `panel of ${t.icao24}`,
         async () => (await deep.getByTestId('panel-icao24').textContent()) === t.icao24,
-        3_000,
+        30_000,
         100,
       );
+      console.log(`/?icao=${t.icao24}: panel open ${((Date.now() - t0) / 1000).toFixed(1)} s after loading`);
       await waitFor(
         'its callsign',
         async () => (await deep.getByTestId('panel-callsign').textContent()) === t.callsign,
