@@ -161,12 +161,16 @@ export class SignalLostMachine implements Slotted {
       if (!(height >= op.signalLostMinHeightM)) return;
     } else if (!(this.lastAltM >= op.signalLostMinHeightM)) return;
     // Where it should be now.
-    const moveM = Number.isNaN(this.lastSpeedMs) ? 0 : (this.lastSpeedMs * silentMs) / 1000;
-    const tr = Number.isNaN(this.lastTrackDeg) ? 0 : this.lastTrackDeg * DEG;
-    const dLatPerM = Math.cos(tr) / M_PER_DEG;
-    const dLonPerM = Math.sin(tr) / (M_PER_DEG * Math.max(0.01, Math.cos(this.lastLat * DEG)));
-    const drLat = clampLat(this.lastLat + moveM * dLatPerM);
-    const drLon = wrapDeg(this.lastLon + moveM * dLonPerM);
+    const last: LastFix = {
+      tsMs: this.lastTsMs,
+      lat: this.lastLat,
+      lon: this.lastLon,
+      altM: this.lastAltM,
+      speedMs: this.lastSpeedMs,
+      trackDeg: this.lastTrackDeg,
+      vrateMs: this.lastVrateMs,
+    };
+    const { lat: drLat, lon: drLon } = deadReckon(last, silentMs);
     const box = this.sourceBox;
     if (box !== null && this.lastLive && !insideBy(box, drLat, drLon, op.sourceEdgeMarginM)) return;
     let nearby = -1;
@@ -175,22 +179,7 @@ export class SignalLostMachine implements Slotted {
     const band = bandOf(this.lastAltM);
     const cov = this.coverage;
     if (cov !== null) {
-      const ev =
-        evidence ??
-        coverageEvidence(
-          cov,
-          op,
-          {
-            tsMs: this.lastTsMs,
-            lat: this.lastLat,
-            lon: this.lastLon,
-            altM: this.lastAltM,
-            speedMs: this.lastSpeedMs,
-            trackDeg: this.lastTrackDeg,
-            vrateMs: this.lastVrateMs,
-          },
-          feedTsMs,
-        );
+      const ev = evidence ?? coverageEvidence(cov, op, last, feedTsMs);
       nearby = ev.nearby;
       if (nearby < op.coverageMinReports) return;
       // Not above what the source sees there: others seen as high as it would be now (a
