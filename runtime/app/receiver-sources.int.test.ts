@@ -136,9 +136,19 @@ describe('your own receiver drives the whole pipeline (skysentinel run)', () => 
       250,
     ).catch(fail);
     expect(emergency).toMatchObject({ icao24: 'c3d4e5', callsign: 'AAL3', severity: 'critical' });
-    expect(
-      await fetchMetric(base, 'skysentinel_source_messages_total', { source: 'sbs', result: 'malformed' }),
-    ).toBeGreaterThan(0);
+    // Polled: the garbage goes out every third tick, and the counter is read as the producer goes.
+    await waitFor(
+      'the garbage counted as malformed',
+      async () =>
+        (await fetchMetric(base, 'skysentinel_source_messages_total', {
+          source: 'sbs',
+          result: 'malformed',
+        })) > 0
+          ? true
+          : undefined,
+      30_000,
+      100,
+    ).catch(fail);
 
     // The receiver restarts: it refuses connections, then listens again; the feed goes on.
     await receiver.stop();
@@ -167,7 +177,13 @@ describe('your own receiver drives the whole pipeline (skysentinel run)', () => 
       250,
     ).catch(fail);
     expect(receiver.accepted).toBeGreaterThanOrEqual(2);
-    expect(await fetchMetric(base, 'skysentinel_source_connected', { source: 'sbs' })).toBe(1);
+    await waitFor(
+      'the source shown connected again',
+      async () =>
+        (await fetchMetric(base, 'skysentinel_source_connected', { source: 'sbs' })) === 1 ? true : undefined,
+      30_000,
+      100,
+    ).catch(fail);
   });
 
   it('SOURCE=readsb: a changing aircraft.json with stalls and errors, aircraft on /flights and a 7700 anomaly', async () => {
