@@ -1,7 +1,8 @@
 /**
  * Where reports are arriving now: a coarse grid of the sky (cells of 0.25 deg x 0.25 deg, four
- * altitude bands), each cell-band counting the reports of each recent minute. Every accepted fix
- * notes itself (a few integer operations, no allocation once its 1-deg tile exists); signal_lost
+ * altitude bands), each cell-band counting the reports of each recent minute (the router notes an
+ * aircraft once per cell-band and minute: counts of aircraft-minutes). A note is a few integer
+ * operations, no allocation once its 1-deg tile exists; signal_lost
  * asks it whether others were seen around where a silent aircraft should be now, at a similar
  * altitude, and whether that place is inside what the source covers (every cell around it seen
  * lately) rather than at its edge.
@@ -20,11 +21,11 @@ const CELLS_PER_TILE_SIDE = CELLS_PER_DEG; // tiles are 1 deg
 export const BANDS = 4;
 const BAND_TOPS_M = [1_000, 3_000, 6_000];
 export const BUCKET_MS = 60_000;
-/** Minutes remembered per cell-band (the "seen lately" memory is this many buckets). */
+/** Minutes remembered per cell-band (the "seen lately" memory is this many buckets): a power of two. */
 export const BUCKETS = 8;
+const BUCKET_MASK = BUCKETS - 1;
+/** A record: a stamp (bucket number of the latest write), then one value per bucket (bucket & BUCKET_MASK). */
 const REC = 1 + BUCKETS;
-/** A cell's highest altitude is kept this many minutes (then any later report replaces it). */
-const HIGH_KEEP_BUCKETS = 30; // stamp (bucket number of the latest write), then one count per bucket
 const CELLS_PER_TILE = CELLS_PER_TILE_SIDE * CELLS_PER_TILE_SIDE;
 /** After the cell-band records: per cell, a stamp and the highest altitude (m) of each recent minute. */
 const HIGH_AT = CELLS_PER_TILE * BANDS * REC;
@@ -46,6 +47,9 @@ export class CoverageMap {
     (LAT_CELLS / CELLS_PER_TILE_SIDE) * (LON_CELLS / CELLS_PER_TILE_SIDE),
   ).fill(-1);
   private readonly tiles: Int32Array[] = [];
+  /** Scratch of `around`: the tiles and cells of up to 9 neighbouring cells. */
+  private readonly nearTiles: Int32Array[] = [];
+  private readonly nearCells = new Int32Array(9);
 
   /** Tiles made so far (each 1 deg x 1 deg where reports arrived). */
   get tileCount(): number {
@@ -66,26 +70,26 @@ export class CoverageMap {
     const tile = this.tiles[ti];
     const cell = (i & 3) * CELLS_PER_TILE_SIDE + (j & 3);
     const rec = (cell * BANDS + bandOf(altM)) * REC;
-    const bucket = Math.floor(tsMs / BUCKET_MS);
+    const bucket = bucketOf(tsMs);
     // The highest altitude of each minute in the cell (any band).
     const h = HIGH_AT + cell * REC;
     const hStamp = tile[h];
     const alt = altM > 0 ? Math.round(altM) : 0;
     if (bucket > hStamp) {
       const n = Math.min(bucket - hStamp, BUCKETS);
-      for (let k = 0; k < n; k++) tile[h + 1 + ((bucket - k) % BUCKETS)] = -1;
+      for (let k = 0; k < n; k++) tile[h + 1 + ((bucket - k) & BUCKET_MASK)] = -1;
       tile[h] = bucket;
     }
-    if (bucket > hStamp - BUCKETS && alt > tile[h + 1 + (bucket % BUCKETS)])
-      tile[h + 1 + (bucket % BUCKETS)] = alt;
+    const hi = h + 1 + (bucket & BUCKET_MASK);
+    if (bucket > hStamp - BUCKETS && alt > tile[hi]) tile[hi] = alt;
     const stamp = tile[rec];
     if (bucket > stamp) {
       // Buckets between the last write and this one saw nothing: clear them (at most all of them).
       const n = Math.min(bucket - stamp, BUCKETS);
-      for (let k = 0; k < n; k++) tile[rec + 1 + ((bucket - k) % BUCKETS)] = 0;
+      for (let k = 0; k < n; k++) tile[rec + 1 + ((bucket - k) & BUCKET_MASK)] = 0;
       tile[rec] = bucket;
     } else if (bucket <= stamp - BUCKETS) return; // older than the memory
-    tile[rec + 1 + (bucket % BUCKETS)]++;
+    tile[rec + 1 + (bucket & BUCKET_MASK)]++;
   }
 
   /**
@@ -101,23 +105,15 @@ export class CoverageMap {
     afterMs: number,
     toMs: number,
   ): number {
-    const from = Math.floor(afterMs / BUCKET_MS) + 1;
-    const to = Math.floor(toMs / BUCKET_MS);
+    const from = bucketOf(afterMs) + 1;
+    const to = bucketOf(toMs);
+    const n = this.around(lat, lon);
     let sum = 0;
-    const i0 = latCell(lat);
-    const j0 = lonCell(lon);
-    for (let di = -1; di <= 1; di++) {
-      const i = i0 + di;
-      if (i < 0 || i >= LAT_CELLS) continue;
-      for (let dj = -1; dj <= 1; dj++) {
-        const j = (j0 + dj + LON_CELLS) % LON_CELLS;
-        const tile = this.tileAt(i, j);
-        if (tile === null) continue;
-        for (let band = Math.max(0, loBand); band <= Math.min(BANDS - 1, hiBand); band++) {
-          const rec = this.recOf(i, j, band);
-          sum += sumBuckets(tile, rec, from, to);
-        }
-      }
+    for (let k = 0; k < n; k++) {
+      const tile = this.nearTiles[k];
+      const cell = this.nearCells[k];
+      for (let band = Math.max(0, loBand); band <= Math.min(BANDS - 1, hiBand); band++)
+        sum += sumBuckets(tile, (cell * BANDS + band) * REC, from, to);
     }
     return sum;
   }
@@ -132,7 +128,7 @@ export class CoverageMap {
   insideSince(lat: number, lon: number, sinceMs: number, reachCells: number, minSides = 4): boolean {
     const i0 = latCell(lat);
     const j0 = lonCell(lon);
-    const from = Math.floor(sinceMs / BUCKET_MS);
+    const from = bucketOf(sinceMs);
     if (this.cellSeen(i0, j0, from)) return true;
     let sides = 0;
     for (let d = 0; d < 4; d++) {
@@ -157,11 +153,28 @@ export class CoverageMap {
    * seen as high as a silent aircraft would be (a recording's or a receiver's ceiling is an edge).
    */
   minutesSeenAbove(lat: number, lon: number, altM: number, afterMs: number, toMs: number): number {
-    const from = Math.floor(afterMs / BUCKET_MS) + 1;
-    const to = Math.floor(toMs / BUCKET_MS);
+    const from = bucketOf(afterMs) + 1;
+    const to = bucketOf(toMs);
+    const cells = this.around(lat, lon);
     let n = 0;
+    for (let k = 0; k < cells; k++) {
+      const tile = this.nearTiles[k];
+      const h = HIGH_AT + this.nearCells[k] * REC;
+      const stamp = tile[h];
+      for (let b = Math.max(from, stamp - BUCKETS + 1); b <= Math.min(to, stamp); b++)
+        if (tile[h + 1 + (b & BUCKET_MASK)] >= altM) n++;
+    }
+    return n;
+  }
+
+  /**
+   * The 3x3 cells around (lat, lon) that have a tile: their tiles and cell indices (within the
+   * tile) into nearTiles / nearCells; returns how many. (Reused arrays: no allocation per query.)
+   */
+  private around(lat: number, lon: number): number {
     const i0 = latCell(lat);
     const j0 = lonCell(lon);
+    let n = 0;
     for (let di = -1; di <= 1; di++) {
       const i = i0 + di;
       if (i < 0 || i >= LAT_CELLS) continue;
@@ -169,10 +182,9 @@ export class CoverageMap {
         const j = (j0 + dj + LON_CELLS) % LON_CELLS;
         const tile = this.tileAt(i, j);
         if (tile === null) continue;
-        const h = HIGH_AT + ((i & 3) * CELLS_PER_TILE_SIDE + (j & 3)) * REC;
-        const stamp = tile[h];
-        for (let b = Math.max(from, stamp - BUCKETS + 1); b <= Math.min(to, stamp); b++)
-          if (tile[h + 1 + (b % BUCKETS)] >= altM) n++;
+        this.nearTiles[n] = tile;
+        this.nearCells[n] = (i & 3) * CELLS_PER_TILE_SIDE + (j & 3);
+        n++;
       }
     }
     return n;
@@ -202,8 +214,17 @@ function sumBuckets(tile: Int32Array, rec: number, from: number, to: number): nu
   const lo = Math.max(from, stamp - BUCKETS + 1);
   const hi = Math.min(to, stamp);
   let sum = 0;
-  for (let b = lo; b <= hi; b++) sum += tile[rec + 1 + (b % BUCKETS)];
+  for (let b = lo; b <= hi; b++) sum += tile[rec + 1 + (b & BUCKET_MASK)];
   return sum;
+}
+
+/**
+ * The minute holding `tsMs`, as a small integer: contract times lie in [2000, 2100), so minutes
+ * fit in 31 bits (an int, not a double: `& BUCKET_MASK` on it is one instruction, `%` on a double
+ * a call to fmod).
+ */
+export function bucketOf(tsMs: number): number {
+  return Math.floor(tsMs / BUCKET_MS) | 0;
 }
 
 function latCell(lat: number): number {

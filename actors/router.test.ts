@@ -340,4 +340,20 @@ describe('FlightRouter: a feed clock one message cannot move, and outages of the
     expect(router.feedStatus()).toMatchObject({ state: 'outage', quietS: 61 });
     await router.stopAll();
   });
+  it('notes each aircraft in the coverage map once per cell-band and minute (aircraft-minutes)', async () => {
+    const { router } = setup();
+    // Slow enough to stay in one 0.25-degree cell: 12 fixes a minute, 5 s apart, for 3 minutes.
+    const slow = { lat: 41.1, lon: -71.6, altM: 9_000, speedMs: 20, trackDeg: 90 };
+    const a = flight('aa0101', { ...slow, tsMs: T0_MS - (T0_MS % 60_000) }, [{ durationS: 175 }]);
+    const b = flight('bb0102', { ...slow, tsMs: T0_MS - (T0_MS % 60_000) }, [{ durationS: 55 }]);
+    for (const env of [...a, ...b].sort((x, y) => x.ts - y.ts)) router.dispatch(env);
+    await router.drain();
+    const t0 = a[0].ts;
+    const near = (fromMin: number, toMin: number) =>
+      router.coverage.reportsNear(41.1, -71.6, 3, 3, t0 + fromMin * 60_000 - 1, t0 + toMin * 60_000);
+    expect(a.length).toBeGreaterThanOrEqual(35);
+    expect(near(0, 0)).toBe(2); // minute 0: two aircraft, 12 fixes each
+    expect(near(1, 2)).toBe(2); // minutes 1 and 2: one aircraft each
+    await router.stopAll();
+  });
 });

@@ -12,7 +12,7 @@ import type { Metrics } from '../runtime/metrics/metrics.ts';
 import { type AircraftContext, AircraftCore, ALT_DROP_REASON } from './aircraft.ts';
 import type { AirportIndex } from './airports.ts';
 import { BatchedCounts } from './batched-counts.ts';
-import { BUCKET_MS, CoverageMap, coverageKeyOf } from './coverage.ts';
+import { bucketOf, CoverageMap, coverageKeyOf } from './coverage.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
@@ -135,10 +135,12 @@ interface Entry {
   /** Latest envelope ts dispatched (ms): the silence timer keys on it. */
   lastTsMs: number;
   /**
-   * The envelope of that ts (null: none, or the actor stopped): where the aircraft was last heard,
-   * for the coverage evidence of a silence, read when the silence is revealed (stream order).
+   * Where the aircraft was last heard (the report of that ts; tsMs NaN: none, or the actor
+   * stopped), for the coverage evidence of a silence, read when the silence is revealed (stream
+   * order). Numbers copied in place, not the envelope kept: a kept envelope outlives the young
+   * generation and costs the garbage collector more than the copy.
    */
-  lastEnv: FlightEnvelope | null;
+  last: LastFix;
   inHeap: boolean;
   stopRequested: boolean;
   stopWaiters: Array<() => void> | null;
@@ -199,17 +201,21 @@ class SilenceCheck {
   ) {}
 }
 
-/** A silent aircraft's last fix as signal_lost dead-reckons it (unknown values NaN). */
-function lastFixOf(env: FlightEnvelope): LastFix {
-  return {
-    tsMs: env.ts,
-    lat: env.lat,
-    lon: env.lon,
-    altM: env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN,
-    speedMs: env.speed_ms ?? Number.NaN,
-    trackDeg: env.track_deg ?? Number.NaN,
-    vrateMs: env.vrate_ms ?? Number.NaN,
-  };
+/** No last fix known (every field NaN: a double from the start, so writes update in place). */
+function noLastFix(): LastFix {
+  const n = Number.NaN;
+  return { tsMs: n, lat: n, lon: n, altM: n, speedMs: n, trackDeg: n, vrateMs: n };
+}
+
+/** The report as signal_lost dead-reckons a silent aircraft from it (unknown values NaN). */
+function copyLastFix(last: LastFix, env: FlightEnvelope): void {
+  last.tsMs = env.ts;
+  last.lat = env.lat;
+  last.lon = env.lon;
+  last.altM = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
+  last.speedMs = env.speed_ms ?? Number.NaN;
+  last.trackDeg = env.track_deg ?? Number.NaN;
+  last.vrateMs = env.vrate_ms ?? Number.NaN;
 }
 
 /** Update counts go to prom-client in bulk: every 4,096, when idle, and at most a second late. */
@@ -403,7 +409,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
 
   function afterStop(e: Entry): void {
     e.alive = false;
-    e.lastEnv = null;
+    e.last.tsMs = Number.NaN;
     e.ref = null;
     e.actor = null;
     e.scheduled = false;
@@ -489,8 +495,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       }
       // The coverage map is read now, at this point of the stream: the actor runs later, when
       // the map may be minutes of feed time further on (a backlog dispatched at once).
-      const last = e.lastEnv;
-      const evidence = last === null ? null : coverageEvidence(coverage, opts, lastFixOf(last), atMs);
+      const last = e.last;
+      const evidence = Number.isNaN(last.tsMs) ? null : coverageEvidence(coverage, opts, last, atMs);
       enqueue(e, new SilenceCheck(atMs, clock.liveSinceMs, evidence), replay);
       schedule(e);
     }
@@ -663,7 +669,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       done: 0,
       scheduled: false,
       lastTsMs: 0,
-      lastEnv: null,
+      last: noLastFix(),
       inHeap: false,
       stopRequested: false,
       stopWaiters: null,
@@ -679,7 +685,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     enqueue(e, env, replay);
     if (env.ts > e.lastTsMs) {
       e.lastTsMs = env.ts;
-      e.lastEnv = env;
+      copyLastFix(e.last, env);
     }
     if (!e.inHeap) {
       e.inHeap = true;
@@ -687,8 +693,18 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     }
     schedule(e);
     // Coverage in stream order, as it is dispatched (an actor may run later than others): airborne reports only.
-    if (!env.on_ground)
-      coverage.note(env.lat, env.lon, env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN, env.ts);
+    // Once per aircraft, cell-band and minute: counts are aircraft-minutes (the same for a 1 Hz
+    // receiver and a 10 s poller), and most fixes skip the tile write (a cache miss).
+    if (!env.on_ground) {
+      const altM = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
+      const key = coverageKeyOf(env.lat, env.lon, altM);
+      const minute = bucketOf(env.ts);
+      if (key !== e.coverageKey || minute !== e.coverageMinute) {
+        e.coverageKey = key;
+        e.coverageMinute = minute;
+        coverage.note(env.lat, env.lon, altM, env.ts);
+      }
+    }
     // A fix not after the clock cannot move it (the clock is the least of the most recent aircraft's
     // times, and each aircraft's time only grows): most fixes of a busy partition skip this.
     if (env.ts > clock.feedTsMs) {
