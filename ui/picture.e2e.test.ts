@@ -119,11 +119,22 @@ describe('a readable traffic picture', () => {
       w.__hoverMs = undefined;
       let t0 = 0;
       window.addEventListener('pointermove', () => (t0 ||= performance.now()), { capture: true, once: true });
-      const poll = () => {
+      // Seen as soon as the DOM shows it (a mutation, not the next frame: frames are slow in
+      // SwiftShader on a loaded machine, and the box does not wait for one), or at a frame.
+      const seen = () => {
         const el = document.querySelector('[data-testid=hover-tooltip]') as HTMLElement | null;
-        if (t0 && el && !el.hidden && el.dataset.icao24 === id) w.__hoverMs = performance.now() - t0;
-        else requestAnimationFrame(poll);
+        if (w.__hoverMs === undefined && t0 && el && !el.hidden && el.dataset.icao24 === id)
+          w.__hoverMs = performance.now() - t0;
+        return w.__hoverMs !== undefined;
       };
+      const observer = new MutationObserver(() => seen() && observer.disconnect());
+      observer.observe(document.body, {
+        subtree: true,
+        attributes: true,
+        childList: true,
+        characterData: true,
+      });
+      const poll = () => seen() || requestAnimationFrame(poll);
       requestAnimationFrame(poll);
     }, target.id);
     const now = (await page.evaluate(

@@ -38,6 +38,8 @@ export const MIN_CAMERA_ALTITUDE = 0.02;
 const BACKGROUND = '#02040a';
 /** The cockpit view's sky, so the horizon shows against it. */
 const SKY = '#16365c';
+/** The pointer picks its hover aircraft at most this often (the frame picks what came sooner). */
+const HOVER_PICK_EVERY_MS = 16;
 
 /** The globe and its layers. Knows three.js and globe.gl; knows nothing of the network. */
 export class GlobeView {
@@ -53,6 +55,7 @@ export class GlobeView {
   readonly labels: LabelLayer;
   private pointer: { x: number; y: number } | null = null;
   private pointerMoved = false;
+  private lastPickMs = Number.NEGATIVE_INFINITY;
   private frameTimes: number[] = [];
   /** Frames drawn since start (monotonic, unlike the trimmed frameTimes). */
   frameCount = 0;
@@ -122,13 +125,16 @@ export class GlobeView {
     canvas.addEventListener('pointerdown', () => this.followOf && this.events.onFollowEnd(), {
       passive: true,
     });
-    // Hover: the nearest aircraft under the pointer, picked once per frame at most.
+    // Hover: the nearest aircraft under the pointer, picked as the pointer moves (at most every
+    // HOVER_PICK_EVERY_MS: the hover box does not wait for a slow frame), and at the next frame
+    // for a move that came sooner.
     canvas.addEventListener(
       'pointermove',
       (ev) => {
         const rect = canvas.getBoundingClientRect();
         this.pointer = { x: ev.clientX - rect.left, y: ev.clientY - rect.top };
         this.pointerMoved = true;
+        if (performance.now() - this.lastPickMs >= HOVER_PICK_EVERY_MS) this.pickHover();
       },
       { passive: true },
     );
@@ -168,15 +174,22 @@ export class GlobeView {
       { camera: cam, altitude: this.globe.pointOfView().altitude, selected: this.selected, w, h, nowMs: now },
       this.cockpitOf !== null,
     );
-    if (this.pointerMoved) {
-      this.pointerMoved = false;
-      const p = this.pointer;
-      const id = p ? this.aircraft.pick(cam, p.x, p.y, w, h, 12) : null;
-      const slot = id === null ? undefined : this.aircraft.table.slotOf(id);
-      this.labels.hover(slot === undefined ? null : this.aircraft.table.tracks[slot]!, p?.x ?? 0, p?.y ?? 0);
-    }
+    if (this.pointerMoved) this.pickHover();
     requestAnimationFrame(this.tick);
   };
+
+  /** The hover box for the aircraft nearest the pointer (within 12 px), or none. */
+  private pickHover(): void {
+    this.pointerMoved = false;
+    this.lastPickMs = performance.now();
+    const canvas = this.globe.renderer().domElement;
+    const p = this.pointer;
+    const id = p
+      ? this.aircraft.pick(this.globe.camera(), p.x, p.y, canvas.clientWidth, canvas.clientHeight, 12)
+      : null;
+    const slot = id === null ? undefined : this.aircraft.table.slotOf(id);
+    this.labels.hover(slot === undefined ? null : this.aircraft.table.tracks[slot]!, p?.x ?? 0, p?.y ?? 0);
+  }
 
   /** Frames the traffic (Home); `moveCamera` points the camera there too (the first view). */
   frameTraffic(points: readonly { lat: number; lon: number }[], moveCamera: boolean): void {
