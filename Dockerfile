@@ -28,5 +28,6 @@ COPY --chown=node:node ui/build.ts ./ui/build.ts
 COPY --from=build --chown=node:node /app/ui/dist ./ui/dist
 USER node
 EXPOSE 8000
-ENTRYPOINT ["node", "--max-semi-space-size=64", "runtime/cli/bin.js"]
+# The shell wrapper raises the open-file soft limit to the hard limit (Node cannot), then execs node.
+ENTRYPOINT ["/bin/sh", "runtime/deploy/raise-nofile.sh", "node", "--max-semi-space-size=64", "runtime/cli/bin.js"]
 CMD ["run"]

@@ -7,6 +7,7 @@ export function edgeOptionsFromConfig(config: Config): EdgeOptions {
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     token: config.EDGE_TOKEN,
+    allowedOrigins: config.EDGE_ALLOWED_ORIGINS,
     tickHz: config.WS_TICK_HZ,
     maxClients: config.WS_MAX_CLIENTS,
     staleAfterS: config.STALE_AFTER_S,

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FD_RESERVE, parseOpenFilesLimit, readOpenFilesLimit, webSocketCap } from './fd-limit.ts';
+import {
+  FD_RESERVE,
+  parseOpenFilesLimit,
+  readOpenFilesLimit,
+  softLimitNote,
+  webSocketCap,
+} from './fd-limit.ts';
 
 describe('open-file limit', () => {
   it('parses /proc/self/limits', () => {
@@ -43,5 +49,15 @@ describe('isLoopbackHost', () => {
     for (const h of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) expect(isLoopbackHost(h)).toBe(true);
     for (const h of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.2', '127.0.0.1.evil', ''])
       expect(isLoopbackHost(h)).toBe(false);
+  });
+});
+
+describe('soft limit below the hard limit', () => {
+  it('notes it at start with what to do, and says nothing when they agree', () => {
+    expect(softLimitNote({ soft: 1024, hard: 524_288 })).toMatch(
+      /soft limit 1024 is below the hard limit 524288: Node cannot raise it; start through runtime\/deploy\/raise-nofile.sh/,
+    );
+    expect(softLimitNote({ soft: 4096, hard: 4096 })).toBeNull();
+    expect(softLimitNote(null)).toBeNull();
   });
 });

@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
  * The open-file limit against what the edge may be asked to hold. Every WebSocket and HTTP
  * connection is a file descriptor; once the process has none left, accept() fails, uWS retries it
  * in a loop (the process spins) and even /healthz cannot connect. Node cannot raise its own limit
- * (no setrlimit), so the edge caps its WebSocket clients below the soft limit, keeping a reserve
- * for HTTP connections (/healthz among them), files, Kafka and PostgreSQL, and says how to raise
- * the limit (`ulimit -n`, compose `ulimits`). Pure but for readOpenFilesLimit.
+ * (no setrlimit): `npm start` and the container image start it through runtime/deploy/raise-nofile.sh,
+ * which raises the soft limit to the hard limit in the shell first. The edge caps its WebSocket
+ * clients below the soft limit it got, keeping a reserve for HTTP connections (/healthz among
+ * them), files, Kafka and PostgreSQL, and says how to raise the limit (`ulimit -n`, compose
+ * `ulimits`). Pure but for readOpenFilesLimit.
  */
 export interface OpenFilesLimit {
   soft: number;
@@ -56,4 +58,13 @@ export function webSocketCap(
       `with ${reserve} descriptors kept for HTTP, files, Kafka and PostgreSQL: serving at most ${allowed} WebSocket ` +
       `clients. Node cannot raise its own limit; ${raise}.`,
   };
+}
+
+/** A note for the start-up log when the soft limit is below the hard one (started without raise-nofile.sh). */
+export function softLimitNote(limit: OpenFilesLimit | null): string | null {
+  if (limit === null || limit.soft >= limit.hard) return null;
+  return (
+    `open-file soft limit ${limit.soft} is below the hard limit ${limit.hard}: Node cannot raise it; ` +
+    'start through runtime/deploy/raise-nofile.sh (npm start and the image do) or run `ulimit -n "$(ulimit -Hn)"` first'
+  );
 }

@@ -1,15 +1,25 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { AnomalyEvent, BBox, TrackBoardPort } from '../runtime/contract/index.ts';
 import { WS_MAX_CLIENT_MESSAGE_BYTES } from '../runtime/contract/index.ts';
 import { createMetrics, type Metrics } from '../runtime/metrics/metrics.ts';
 import { AirportIndex } from './airports.ts';
+import {
+  AUTH_COOKIE,
+  authCookieValue,
+  authSetCookie,
+  parseCookies,
+  safeNextPath,
+  secretCheck,
+  splitTokenQuery,
+} from './auth.ts';
 import { bboxContains } from './bbox.ts';
 import { TrackBoard } from './board.ts';
 import { checkAnomalyId, type EventHistory, EventMemory, loadEventDetail } from './event-detail.ts';
 import { type BackpressureLimits, DEFAULT_BACKPRESSURE, Fanout, type Transport } from './fanout.ts';
-import { type OpenFilesLimit, readOpenFilesLimit, webSocketCap } from './fd-limit.ts';
+import { type OpenFilesLimit, readOpenFilesLimit, softLimitNote, webSocketCap } from './fd-limit.ts';
 import { helloFrame } from './frames.ts';
 import type { Encoding } from './groups.ts';
+import { LOGIN_PAGE_CSP, loginPage } from './login-page.ts';
+import { originAllowed } from './origins.ts';
 import {
   type AnomalyQuery,
   type Checked,
@@ -57,6 +67,11 @@ export interface EdgeOptions {
   host?: string; // HTTP_HOST
   port?: number; // HTTP_PORT; 0 picks a free port
   token?: string; // EDGE_TOKEN; '' leaves the edge open
+  /**
+   * EDGE_ALLOWED_ORIGINS, parsed (edge/origins.ts): the Origins a WebSocket upgrade (and the login
+   * form) may come from. [] (default): the page's own, i.e. the request's Host; ['*']: any.
+   */
+  allowedOrigins?: readonly string[];
   tickHz?: number; // WS_TICK_HZ, 2 to 5
   staleAfterS?: number; // STALE_AFTER_S
   now?: () => number; // injectable clock (tests drive staleness with it)
@@ -118,14 +133,23 @@ const ANOMALY_TOPIC = 'anomalies';
 const READY_TIMEOUT_MS = 2000;
 const STATUS: Record<number, string> = {
   200: '200 OK',
+  303: '303 See Other',
   400: '400 Bad Request',
   401: '401 Unauthorized',
+  403: '403 Forbidden',
   404: '404 Not Found',
   405: '405 Method Not Allowed',
+  413: '413 Content Too Large',
   414: '414 URI Too Long',
   500: '500 Internal Server Error',
   503: '503 Service Unavailable',
 };
+
+/** The 401 of API routes and WebSocket upgrades (a browser gets the login page instead). */
+export const UNAUTHORIZED =
+  'missing or wrong token: send Authorization: Bearer <EDGE_TOKEN> (or ?token=), or log in on the page';
+/** A login form body is one token and a path. */
+const LOGIN_BODY_MAX_BYTES = 4096;
 
 const silentLog: EdgeLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -140,8 +164,11 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
   const token = options.token ?? '';
   const log = options.log ?? silentLog;
   // WebSockets never take the descriptors /healthz and the rest need (fd-limit.ts).
-  const cap = webSocketCap(options.maxClients ?? 10_000, options.openFilesLimit ?? readOpenFilesLimit());
+  const openFiles = options.openFilesLimit ?? readOpenFilesLimit();
+  const cap = webSocketCap(options.maxClients ?? 10_000, openFiles);
   if (cap.warning) log.warn({ maxClients: cap.maxClients }, cap.warning);
+  const softNote = softLimitNote(openFiles);
+  if (softNote) log.info({ openFiles }, softNote);
   const maxClients = cap.maxClients;
   if (token === '' && !isLoopbackHost(host)) {
     log.warn(
@@ -192,17 +219,34 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     maxGroups: options.maxGroups,
   });
 
-  const tokenBytes = Buffer.from(token);
-  const tokenOk = (given: string): boolean => {
-    const b = Buffer.from(given);
-    return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
-  };
-  /** EDGE_TOKEN: an `Authorization: Bearer` header, or ?token= (browsers cannot set WS headers). */
+  const tokenOk = secretCheck(token);
+  const cookieOk = secretCheck(authCookieValue(token));
+  const allowedOrigins = options.allowedOrigins ?? [];
+  /**
+   * EDGE_TOKEN (docs/edge.md "Authentication"): the `Authorization: Bearer` header, ?token=, or the
+   * cookie the login gave the browser. Per request or upgrade only, never per frame.
+   */
   const authorized = (req: HttpRequest, query: Record<string, string>): boolean => {
     if (token === '') return true;
     const header = req.getHeader('authorization');
     if (header.toLowerCase().startsWith('bearer ') && tokenOk(header.slice(7).trim())) return true;
-    return query.token !== undefined && tokenOk(query.token);
+    if (query.token !== undefined && tokenOk(query.token)) return true;
+    const cookie = req.getHeader('cookie');
+    if (cookie === '') return false;
+    const value = parseCookies(cookie).get(AUTH_COOKIE);
+    return value !== undefined && cookieOk(value);
+  };
+  /** A browser's page from another origin: refused before the token says anything (403). */
+  const originOk = (res: HttpResponse, req: HttpRequest): boolean => {
+    const origin = req.getHeader('origin');
+    if (originAllowed(origin, req.getHeader('host'), allowedOrigins)) return true;
+    metrics.edgeRefused.inc({ reason: 'origin' });
+    fail(res, 403, `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed (EDGE_ALLOWED_ORIGINS)`);
+    return false;
+  };
+  const unauthorized = (res: HttpResponse) => {
+    metrics.edgeRefused.inc({ reason: 'token' });
+    fail(res, 401, UNAUTHORIZED);
   };
 
   const reply = (
@@ -262,12 +306,12 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     const q = parseQuery(rawQuery, allowed);
     if (!q.ok) {
       // Unknown parameters are a 400, but never before the token check says who may know that.
-      if (!authorized(req, {})) fail(res, 401, 'missing or wrong token');
+      if (!authorized(req, {})) unauthorized(res);
       else fail(res, 400, q.error);
       return null;
     }
     if (!authorized(req, q.value)) {
-      fail(res, 401, 'missing or wrong token');
+      unauthorized(res);
       return null;
     }
     return q.value;
@@ -497,6 +541,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     sendPingsAutomatically: true,
     upgrade: (res, req, context) =>
       guard(() => {
+        if (!originOk(res, req)) return;
         const q = front(res, req, ['bbox', 'encoding']);
         if (q === null) return;
         if (fanout.clientCount >= maxClients)
@@ -531,6 +576,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     sendPingsAutomatically: true,
     upgrade: (res, req, context) =>
       guard(() => {
+        if (!originOk(res, req)) return;
         const q = front(res, req, ['bbox', 'encoding', 'from', 'to', 'at', 'speed', 'paused']);
         if (q === null) return;
         const events = options.history?.events;
@@ -606,20 +652,82 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
       ws.getUserData().session?.close();
     },
   });
+  /** The login page (401) in place of the UI; `next` is where the login sends the browser back. */
+  const login = (res: HttpResponse, next: string, wrong: boolean) => {
+    metrics.edgeRefused.inc({ reason: 'token' });
+    reply(res, 401, 'text/html; charset=utf-8', loginPage({ next: safeNextPath(next), wrong }), {
+      'cache-control': 'no-store',
+      'content-security-policy': LOGIN_PAGE_CSP,
+      'referrer-policy': 'no-referrer',
+    });
+  };
+  /** 303 to `location` with the auth cookie (Secure when a TLS proxy says the browser used https). */
+  const grant = (res: HttpResponse, location: string, forwardedProto: string) =>
+    reply(res, 303, 'text/plain; charset=utf-8', '', {
+      location,
+      ...(token === ''
+        ? {}
+        : {
+            'set-cookie': authSetCookie(authCookieValue(token), {
+              secure: forwardedProto.toLowerCase() === 'https',
+            }),
+          }),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
+
   route('/*', (res, req) => {
     const rawQuery = req.getQuery() ?? '';
     // The query counts too, as in front(): a 64 KB query on a UI path is a 414, not the UI.
     if (req.getUrl().length + rawQuery.length > MAX_URL_CHARS)
       return fail(res, 414, `URL longer than ${MAX_URL_CHARS} characters`);
-    const q = parseQuery(rawQuery, []);
-    if (!q.ok && !authorized(req, {})) return fail(res, 401, 'missing or wrong token');
-    if (!authorized(req, q.ok ? q.value : {})) return fail(res, 401, 'missing or wrong token');
     const path = req.getUrl();
+    if (token !== '') {
+      // `/?token=` once: the cookie, and the same URL without the token (out of the address bar
+      // and the history). A wrong one: the login page says so.
+      const split = splitTokenQuery(rawQuery);
+      const clean = split.rest === '' ? path : `${path}?${split.rest}`;
+      if (split.token !== null) {
+        if (tokenOk(split.token)) return grant(res, clean, req.getHeader('x-forwarded-proto'));
+        return login(res, clean, true);
+      }
+      if (!authorized(req, {})) return login(res, clean, false);
+    }
     later(res, async () => {
       const file = await ui.serve(path);
       reply(res, file.status, file.contentType, file.body, { 'cache-control': file.cacheControl });
     });
   });
+  // The login form: token and next in a urlencoded body; the cookie and a redirect, or the page again.
+  app.post(
+    '/login',
+    guard((res, req) => {
+      if (!originOk(res, req)) return;
+      const forwardedProto = req.getHeader('x-forwarded-proto');
+      res.onAborted(() => {
+        res.aborted = true;
+      });
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.onData((chunk, isLast) => {
+        if (res.answered) return;
+        try {
+          bytes += chunk.byteLength;
+          if (bytes > LOGIN_BODY_MAX_BYTES)
+            return fail(res, 413, `a login body is at most ${LOGIN_BODY_MAX_BYTES} bytes`);
+          chunks.push(Buffer.from(chunk.slice(0)));
+          if (!isLast) return;
+          const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+          const next = safeNextPath(form.get('next') ?? '/');
+          if (token === '' || tokenOk(form.get('token') ?? '')) grant(res, next, forwardedProto);
+          else login(res, next, true);
+        } catch (err) {
+          log.error({ err }, 'login failed');
+          if (!res.answered) fail(res, 500, 'internal error');
+        }
+      });
+    }),
+  );
   app.any(
     '/*',
     guard((res) => fail(res, 405, 'only GET is supported')),
@@ -652,7 +760,16 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     }
   };
   const timer = options.autoTick === false ? null : setInterval(tick, Math.round(1000 / tickHz));
-  log.info({ host, port, tickHz, auth: token !== '' }, 'edge listening');
+  log.info(
+    {
+      host,
+      port,
+      tickHz,
+      auth: token !== '',
+      allowedOrigins: allowedOrigins.length === 0 ? 'same host' : allowedOrigins,
+    },
+    'edge listening',
+  );
 
   return {
     port,

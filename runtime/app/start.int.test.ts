@@ -9,7 +9,9 @@ describe('npm start', () => {
     // The script `npm start` runs, started as npm would start it (npm itself does not forward
     // SIGTERM to its script, so a supervisor signals the script's process directly).
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    expect(pkg.scripts.start).toBe('node --max-semi-space-size=64 runtime/cli/bin.js run');
+    expect(pkg.scripts.start).toBe(
+      'sh runtime/deploy/raise-nofile.sh node --max-semi-space-size=64 runtime/cli/bin.js run',
+    );
     const app = startCli([], { HTTP_PORT: String(port), DATABASE_URL: '', KAFKA_BROKERS: '' }, [
       'sh',
       '-c',

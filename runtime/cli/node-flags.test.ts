@@ -12,7 +12,7 @@ describe('the service runs with the same V8 flags wherever it starts', () => {
 
   it('npm start and npm run bench:actors', () => {
     const scripts = JSON.parse(read('package.json')).scripts;
-    expect(scripts.start).toBe(`node ${flags} runtime/cli/bin.js run`);
+    expect(scripts.start).toBe(`sh runtime/deploy/raise-nofile.sh node ${flags} runtime/cli/bin.js run`);
     expect(scripts['bench:actors']).toBe(`tsx --expose-gc ${flags} actors/actors.bench.ts`);
   });
 
@@ -21,7 +21,7 @@ describe('the service runs with the same V8 flags wherever it starts', () => {
       .split('\n')
       .find((l) => l.startsWith('ENTRYPOINT'));
     expect(entrypoint).toBe(
-      `ENTRYPOINT [${['node', ...SERVICE_NODE_FLAGS, 'runtime/cli/bin.js'].map((a) => `"${a}"`).join(', ')}]`,
+      `ENTRYPOINT [${['/bin/sh', 'runtime/deploy/raise-nofile.sh', 'node', ...SERVICE_NODE_FLAGS, 'runtime/cli/bin.js'].map((a) => `"${a}"`).join(', ')}]`,
     );
   });
 

@@ -24,6 +24,15 @@ describe('configuration', () => {
     expect(c.TOPIC_UPDATES).toBe('flights.updates');
   });
 
+  it('EDGE_ALLOWED_ORIGINS: empty is same host as the page, else a normalised list or *', () => {
+    expect(loadConfig({}).EDGE_ALLOWED_ORIGINS).toEqual([]);
+    expect(
+      loadConfig({ EDGE_ALLOWED_ORIGINS: 'https://Sky.Example.org, http://localhost:3000/' })
+        .EDGE_ALLOWED_ORIGINS,
+    ).toEqual(['https://sky.example.org', 'http://localhost:3000']);
+    expect(loadConfig({ EDGE_ALLOWED_ORIGINS: '*' }).EDGE_ALLOWED_ORIGINS).toEqual(['*']);
+  });
+
   it('parses set values', () => {
     const c = loadConfig({ KAFKA_BROKERS: 'a:9092, b:9093', OPENSKY_BBOX: '-1,-2,3,4', REPLAY_LOOP: 'no' });
     expect(c.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
@@ -52,6 +61,14 @@ describe('configuration', () => {
     ['SBS_TIME_ZONE', 'Mars/Olympus', /SBS_TIME_ZONE="Mars\/Olympus": expected UTC, local/],
     ['READSB_URL', 'receiver/data/aircraft.json', /READSB_URL=.*: expected a http: or https: URL/],
     ['READSB_POLL_MS', '10', /READSB_POLL_MS="10": expected an integer from 200/],
+    [
+      'EDGE_ALLOWED_ORIGINS',
+      'sky.example.org',
+      /EDGE_ALLOWED_ORIGINS="sky.example.org": expected empty, \* or a comma-separated list of http\(s\):\/\/host\[:port\]/,
+    ],
+    ['EDGE_ALLOWED_ORIGINS', 'https://sky.example.org/app', /EDGE_ALLOWED_ORIGINS=/],
+    ['EDGE_ALLOWED_ORIGINS', 'ws://sky.example.org', /EDGE_ALLOWED_ORIGINS=/],
+    ['EDGE_ALLOWED_ORIGINS', '*,https://a.org', /EDGE_ALLOWED_ORIGINS=/],
   ])('rejects %s=%s with the name and what it takes', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });

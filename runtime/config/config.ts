@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { parseAllowedOrigins } from '../../edge/origins.ts';
 import { isSbsTimeZone } from '../producer/sbs/clock.ts';
 import { VARS, type VarDef, type VarName } from './definitions.ts';
 
@@ -31,6 +32,8 @@ function describe(def: VarDef): string {
       return 'host:port (port 1-65535)';
     case 'timezone':
       return 'UTC, local, an offset like +02:00, or an IANA zone like Europe/Paris';
+    case 'origins':
+      return 'empty, * or a comma-separated list of http(s)://host[:port] origins';
     default:
       return 'a string';
   }
@@ -87,6 +90,10 @@ function parseValue(def: VarDef, raw: string): Parsed | undefined {
     }
     case 'timezone':
       return isSbsTimeZone(s) ? s : undefined;
+    case 'origins': {
+      const origins = parseAllowedOrigins(s);
+      return typeof origins === 'string' ? undefined : origins;
+    }
   }
 }
 
@@ -94,7 +101,7 @@ type ValueOf<K extends VarDef['type']['kind']> = K extends 'int' | 'number'
   ? number
   : K extends 'bool'
     ? boolean
-    : K extends 'brokers'
+    : K extends 'brokers' | 'origins'
       ? string[]
       : K extends 'bbox'
         ? [number, number, number, number]

@@ -13,7 +13,8 @@ export type VarKind =
   | { kind: 'url'; protocols: readonly string[]; optional: true }
   | { kind: 'brokers' }
   | { kind: 'hostport'; optional: true }
-  | { kind: 'timezone' };
+  | { kind: 'timezone' }
+  | { kind: 'origins' };
 
 export interface VarDef {
   name: string;
@@ -85,7 +86,13 @@ export const VARS = [
     name: 'EDGE_TOKEN',
     default: '',
     type: { kind: 'string' },
-    help: 'When set, every route but /healthz needs it (Bearer header or ?token=)',
+    help: 'When set, every route but /healthz needs it: Authorization: Bearer or ?token= for programs; browsers open /?token=... once (or type it in the page) and keep an HttpOnly cookie',
+  },
+  {
+    name: 'EDGE_ALLOWED_ORIGINS',
+    default: '',
+    type: { kind: 'origins' },
+    help: "Origins whose pages may open the WebSockets (comma-separated scheme://host[:port], or *); empty: the page's own (Origin host = Host header). Requests without Origin (programs) pass; others get 403",
   },
   { name: 'WS_TICK_HZ', default: '4', type: int(2, 5), help: 'Delta frames per second' },
   {

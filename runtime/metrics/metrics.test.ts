@@ -23,6 +23,8 @@ const CONTRACT_NAMES = [
   'ws_bytes_sent_total',
   'ws_frames_skipped_total',
   'edge_tick_seconds',
+  // Auth and origins (issue 16).
+  'edge_refused_total',
   // Receiver sources (sbs, readsb), added with them.
   'source_messages_total',
   'source_errors_total',

@@ -114,6 +114,12 @@ export function createMetrics(options: MetricsOptions = {}) {
       help: 'Frames not sent to a client over its backpressure limit',
       registers,
     }),
+    edgeRefused: new Counter({
+      name: `${p}edge_refused_total`,
+      help: 'Requests and WebSocket upgrades the edge refused, by reason: token (401, or the login page), origin (403, EDGE_ALLOWED_ORIGINS)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     sourceMessages: new Counter({
       name: `${p}source_messages_total`,
       help: 'Receiver input by source (sbs, readsb) and result: position (published), merged, not_newer, unchanged, no_position, ignored, malformed, invalid',
