@@ -658,7 +658,9 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     reply(res, 401, 'text/html; charset=utf-8', loginPage({ next: safeNextPath(next), wrong }), {
       'cache-control': 'no-store',
       'content-security-policy': LOGIN_PAGE_CSP,
-      'referrer-policy': 'no-referrer',
+      // Not no-referrer: with it Chromium sends `Origin: null` on the form's POST (Fetch spec),
+      // which the origin check refuses. same-origin still keeps the URL from other sites.
+      'referrer-policy': 'same-origin',
     });
   };
   /** 303 to `location` with the auth cookie (Secure when a TLS proxy says the browser used https). */
@@ -686,7 +688,8 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
       // `/?token=` once: the cookie, and the same URL without the token (out of the address bar
       // and the history). A wrong one: the login page says so.
       const split = splitTokenQuery(rawQuery);
-      const clean = split.rest === '' ? path : `${path}?${split.rest}`;
+      // GET /login (the wrong-token page, reloaded or bookmarked) sends the browser to the globe.
+      const clean = path === '/login' ? '/' : split.rest === '' ? path : `${path}?${split.rest}`;
       if (split.token !== null) {
         if (tokenOk(split.token)) return grant(res, clean, req.getHeader('x-forwarded-proto'));
         return login(res, clean, true);

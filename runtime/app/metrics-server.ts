@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
+import { secretCheck } from '../../edge/auth.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
 /**
  * For a process that runs no edge (`process --no-edge`): GET /metrics, /healthz and /readyz on
  * HTTP_HOST:HTTP_PORT, so engineers and Prometheus can still read the actors' metrics. Everything
- * else is 404; with a token set, /metrics needs it like on the edge.
+ * else is 404; with a token set, /metrics and /readyz need it (Bearer header or ?token=, compared
+ * in constant time as on the edge; no browser cookie here: this serves programs).
  */
 export async function startMetricsServer(o: {
   host: string;
@@ -15,6 +17,7 @@ export async function startMetricsServer(o: {
   /** States shown in /readyz beside `ready` (e.g. `feed`: live or outage). */
   status?: Record<string, () => unknown>;
 }): Promise<{ port: number; close(): Promise<void> }> {
+  const tokenOk = secretCheck(o.token);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (status: number, body: string, type = 'application/json') => {
@@ -23,11 +26,9 @@ export async function startMetricsServer(o: {
     };
     if (req.method !== 'GET') return send(405, '{"error":"only GET"}');
     if (url.pathname === '/healthz') return send(200, '{"status":"ok"}');
-    if (
-      o.token &&
-      req.headers.authorization !== `Bearer ${o.token}` &&
-      url.searchParams.get('token') !== o.token
-    ) {
+    const bearer = /^bearer (.*)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    const query = url.searchParams.get('token');
+    if (o.token && !(bearer !== undefined && tokenOk(bearer)) && !(query !== null && tokenOk(query))) {
       return send(401, '{"error":"missing or wrong token"}');
     }
     if (url.pathname === '/readyz') {

@@ -37,6 +37,8 @@ export async function startFixturePipeline(o: {
   databaseUrl?: string;
   /** Default 3600: nothing leaves the board during a test. */
   staleAfterS?: number;
+  /** More configuration (e.g. EDGE_TOKEN, EDGE_ALLOWED_ORIGINS), as the environment would give it. */
+  env?: Record<string, string>;
 }): Promise<FixturePipeline> {
   const config = loadConfig({
     HTTP_HOST: '127.0.0.1',
@@ -48,6 +50,7 @@ export async function startFixturePipeline(o: {
     // Nothing leaves the board during a test: counts stay comparable once the replay is over.
     STALE_AFTER_S: String(o.staleAfterS ?? 3600),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...o.env,
   });
   const log = createLogger(config.LOG_LEVEL).child({ command: 'ui-e2e' });
   const metrics = createMetrics();

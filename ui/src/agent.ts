@@ -62,6 +62,7 @@ export function createAgent(base: { httpBase: string; wsUrl: string }, h: AgentH
       case 'open':
         return h.onOpen();
       case 'close':
+        checkAuth(); // a refused upgrade shows no status: ask the API whether the cookie still holds
         return h.onClose(m.attempt, m.retryInMs);
       case 'resyncing':
         return h.onResync();
@@ -79,9 +80,22 @@ export function createAgent(base: { httpBase: string; wsUrl: string }, h: AgentH
 
   const getJson = async <T>(path: string): Promise<T | null> => {
     const res = await fetch(`${base.httpBase}${path}`);
+    if (res.status === 401) loginAgain();
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
+  };
+
+  let checkedAuthMs = 0;
+  const checkAuth = () => {
+    if (Date.now() - checkedAuthMs < AUTH_CHECK_EVERY_MS) return;
+    checkedAuthMs = Date.now();
+    fetch(`${base.httpBase}/playback`).then(
+      (res) => {
+        if (res.status === 401) loginAgain();
+      },
+      () => {}, // the edge is down: the worker's reconnects cover it
+    );
   };
 
   return {
@@ -105,6 +119,21 @@ export function createAgent(base: { httpBase: string; wsUrl: string }, h: AgentH
     send: (message) => post({ type: 'send', message }),
     close: () => worker.terminate(),
   };
+}
+
+const AUTH_CHECK_EVERY_MS = 10_000;
+const RELOAD_KEY = 'skysentinel-login-reload';
+
+/**
+ * With EDGE_TOKEN set the edge answers 401 once the cookie is gone or the token changed: reload,
+ * and the edge serves its login page instead of the UI (docs/edge.md "Authentication"). At most
+ * once a minute, so a UI served by something else (the dev server) cannot reload in a loop.
+ */
+function loginAgain(): void {
+  const last = Number(sessionStorage.getItem(RELOAD_KEY) ?? 0);
+  if (Date.now() - last < 60_000) return;
+  sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+  window.location.reload();
 }
 
 /** Same origin by default (the edge serves the UI; the dev server proxies). */
