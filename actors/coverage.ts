@@ -1,8 +1,8 @@
 /**
  * Where reports are arriving now: a coarse grid of the sky (cells of 0.25 deg x 0.25 deg, four
- * altitude bands), each cell-band counting the reports of each recent minute (the router notes an
- * aircraft once per cell-band and minute: counts of aircraft-minutes). A note is a few integer
- * operations, no allocation once its 1-deg tile exists; signal_lost
+ * altitude bands), each cell-band counting the reports of each recent minute (the router writes
+ * an aircraft's reports once per cell-band and minute: the first at once, the rest when it moves
+ * on). A note is a few integer operations, no allocation once its 1-deg tile exists; signal_lost
  * asks it whether others were seen around where a silent aircraft should be now, at a similar
  * altitude, and whether that place is inside what the source covers (every cell around it seen
  * lately) rather than at its edge.
@@ -90,6 +90,21 @@ export class CoverageMap {
       tile[rec] = bucket;
     } else if (bucket <= stamp - BUCKETS) return; // older than the memory
     tile[rec + 1 + (bucket & BUCKET_MASK)]++;
+  }
+
+  /**
+   * `n` more reports in the cell-band `key` (coverageKeyOf) in minute `bucket`, after a `note` of
+   * the same cell-band and minute (which made its tile); dropped once that minute is forgotten.
+   */
+  addReports(key: number, bucket: number, n: number): void {
+    const band = key % BANDS;
+    const ij = (key - band) / BANDS;
+    const j = ij % LON_CELLS;
+    const i = (ij - j) / LON_CELLS;
+    const tile = this.tileAt(i, j);
+    if (tile === null) return;
+    const rec = this.recOf(i, j, band);
+    if (bucket > tile[rec] - BUCKETS && bucket <= tile[rec]) tile[rec + 1 + (bucket & BUCKET_MASK)] += n;
   }
 
   /**

@@ -116,9 +116,13 @@ interface Entry {
   clock: FeedClock;
   /** Its slot among the clock's most recent aircraft (-1: not one of them). */
   topSlot: number;
-  /** The coverage cell-band and minute it was last noted in (it is noted once per cell and minute). */
+  /**
+   * The coverage cell-band and minute its latest report fell in, and its reports there not yet
+   * added to the map (the first is noted at once; the rest are added when it moves on).
+   */
   coverageKey: number;
   coverageMinute: number;
+  coveragePending: number;
   /**
    * Queued envelopes (and silence checks, in stream order): `count` of them, `done` already taken. The first sits in `one` (the usual case
    * in live operation: no array per aircraft), the rest in `more` (only under backlog). The actor
@@ -658,6 +662,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       topSlot: -1,
       coverageKey: -1,
       coverageMinute: -1,
+      coveragePending: 0,
       ref: null,
       actor: null,
       alive: false,
@@ -693,17 +698,20 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     }
     schedule(e);
     // Coverage in stream order, as it is dispatched (an actor may run later than others): airborne reports only.
-    // Once per aircraft, cell-band and minute: counts are aircraft-minutes (the same for a 1 Hz
-    // receiver and a 10 s poller), and most fixes skip the tile write (a cache miss).
+    // The map is written once per aircraft, cell-band and minute (a tile write is a cache miss):
+    // the first report there is noted at once, the others are counted on the entry and added in
+    // one write when the aircraft moves on to another cell-band or minute.
     if (!env.on_ground) {
       const altM = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
       const key = coverageKeyOf(env.lat, env.lon, altM);
       const minute = bucketOf(env.ts);
       if (key !== e.coverageKey || minute !== e.coverageMinute) {
+        if (e.coveragePending > 0) coverage.addReports(e.coverageKey, e.coverageMinute, e.coveragePending);
         e.coverageKey = key;
         e.coverageMinute = minute;
+        e.coveragePending = 0;
         coverage.note(env.lat, env.lon, altM, env.ts);
-      }
+      } else e.coveragePending++;
     }
     // A fix not after the clock cannot move it (the clock is the least of the most recent aircraft's
     // times, and each aircraft's time only grows): most fixes of a busy partition skip this.

@@ -24,7 +24,7 @@ export const AnomalyDetailsSchema = Type.Object(
     dead_reckoned_lat: num('signal_lost: where it should be now (last position, track and speed), deg'),
     dead_reckoned_lon: num('signal_lost: where it should be now, deg'),
     nearby_reports: num(
-      'signal_lost: reports of other aircraft near the dead-reckoned position, at its altitude band or the one below, during the silence, in aircraft-minutes (each aircraft counted once per 0.25-degree cell, altitude band and minute)',
+      'signal_lost: reports of other aircraft near the dead-reckoned position, at its altitude band or the one below, during the silence',
     ),
     dead_reckoned_alt_m: num(
       'signal_lost: the altitude it would have now (last altitude plus its vertical rate over the silence)',
