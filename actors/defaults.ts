@@ -93,10 +93,18 @@ export const DETECTOR_DEFAULTS = {
   lowPointRadiusM: 5_000,
   /** A go-around needs the lowest point below this height (about 2,500 ft)... */
   goAroundMaxLowHeightM: 750,
-  /** ...and a climb of at least this much above it (about 500 ft) without touching the ground. */
+  /** ...and a climb of at least this much above it (about 500 ft) without touching the ground... */
   goAroundMinClimbM: 150,
-  /** An approach must descend at least this much before its low point counts (a level pass is not an approach). */
+  /** ...that is sustained: it stays that high for this long (a pop-up that comes straight back down to land is no go-around)... */
+  goAroundHoldS: 60,
+  /** ...or goes on to this much above the low point (about 1,000 ft, circuit height), which confirms it at once. */
+  goAroundClearClimbM: 300,
+  /** An approach must descend at least this much before its low point counts (a level pass is not an approach)... */
   approachMinDescentM: 300,
+  /** ...from the highest altitude of the last this-long (to 1.1 times it: ten buckets) before the low point. */
+  approachDescentWindowS: 600,
+  /** ...and within this distance of the airport (a descent towards it, which may begin just outside the approach zone). */
+  approachDescentRadiusM: 25_000,
   /** The climb must come within this long of the lowest point. */
   goAroundMaxClimbS: 300,
   /** How long a detected go-around stays in the Track's `anomalies` list. */

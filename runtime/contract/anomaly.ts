@@ -54,7 +54,8 @@ export const AnomalyDetailsSchema = Type.Object(
     ),
     // go_around
     airport_elevation_m: num('go_around: elevation of the airport'),
-    lowest_height_m: num('go_around: lowest height over the airport'),
+    lowest_height_m: num('go_around: lowest height over the airport (held over three reports)'),
+    descent_m: num('go_around: descent into the lowest point from the high of the last 10 minutes nearby'),
     climb_m: num('go_around: climb after the lowest point at detection'),
     detected_lat: num('go_around: position at detection'),
     detected_lon: num('go_around: position at detection'),
