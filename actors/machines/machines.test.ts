@@ -4,7 +4,7 @@ import type { AnomalyEvent, FlightEnvelope } from '../../runtime/contract/index.
 import { validateAnomaly } from '../../runtime/contract/index.ts';
 import { AircraftCore } from '../aircraft.ts';
 import { AirportIndex } from '../airports.ts';
-import { DETECTOR_DEFAULTS, FPM_MS } from '../defaults.ts';
+import { DETECTOR_DEFAULTS, type DetectorOptions, FPM_MS } from '../defaults.ts';
 import { flight, offset, T0_MS } from '../scenario.ts';
 import type { Leg } from '../synthetic-track.ts';
 
@@ -14,8 +14,12 @@ const airports = AirportIndex.fromGeoJSON(
 const JFK = { lat: 40.639447, lon: -73.779317, elevationM: 4 };
 const DEN = { lat: 39.861698, lon: -104.672997, elevationM: 1655.4 };
 
-function runAll(envs: FlightEnvelope[], ticks: number[] = []): AnomalyEvent[] {
-  const core = new AircraftCore(envs[0].icao24, DETECTOR_DEFAULTS, airports);
+function runAll(
+  envs: FlightEnvelope[],
+  ticks: number[] = [],
+  opts: DetectorOptions = DETECTOR_DEFAULTS,
+): AnomalyEvent[] {
+  const core = new AircraftCore(envs[0].icao24, opts, airports);
   const out: AnomalyEvent[] = [];
   const all = [...envs.map((e) => ({ ts: e.ts, e })), ...ticks.map((t) => ({ ts: t, e: null }))].sort(
     (a, b) => a.ts - b.ts,
@@ -159,6 +163,37 @@ describe('go_around', () => {
 
   it('stays silent on a climb of less than 150 m after the low point', () => {
     expect(runAll(approach('a00015', JFK, 300, 120))).toEqual([]);
+  });
+
+  /** From 900 m, 15 km east of JFK, down to `lowHeightM` 2 km out (as `approach`), then `after`. */
+  const fromFinal = (icao24: string, lowHeightM: number, after: Leg[]) =>
+    flight(
+      icao24,
+      { ...offset(JFK.lat, JFK.lon, 90, 15_000), altM: JFK.elevationM + 900, speedMs: 75, trackDeg: 270 },
+      [{ durationS: 13_000 / 75, vrateMs: -(900 - lowHeightM) / (13_000 / 75) }, ...after],
+    );
+
+  it('a climb-out in steps (a level turn back over the field at 400 m, then on up) is one go-around', () => {
+    // level at 400 m after coming from 900 m: without a descent of its own this is no new approach
+    const envs = fromFinal('a00016', 100, [
+      { durationS: 300 / 8, vrateMs: 8 },
+      { durationS: 60, turnDegS: 3 },
+      { durationS: 40, vrateMs: 8 },
+      { durationS: 90 },
+    ]);
+    expect(runAll(envs).map((e) => e.type)).toEqual(['go_around']);
+  });
+
+  it('stays silent on a pop-up of 240 m off the low point that comes straight back down', () => {
+    const envs = fromFinal('a00017', 60, [
+      { durationS: 30, vrateMs: 8 },
+      { durationS: 10 },
+      { durationS: 40, vrateMs: -4 },
+    ]);
+    expect(runAll(envs)).toEqual([]);
+    // what silences it: confirmed at the first 150 m of climb, it would be one
+    const eager = { ...DETECTOR_DEFAULTS, goAroundHoldS: 0, goAroundClearClimbM: 150 };
+    expect(runAll(envs, [], eager).map((e) => e.type)).toEqual(['go_around']);
   });
 });
 
