@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sampleIcao24 as icaoOf, sampleTrack } from '../runtime/contract/sample.ts';
 import type { Track } from '../runtime/contract/track.ts';
 import { FeedDecoder, type WireFrame } from '../ui/src/core/feed-decoder.ts';
 import {
@@ -8,7 +9,6 @@ import {
   createFlightStore,
   type FlightStore,
 } from '../ui/src/core/flight-store.ts';
-import { icaoOf, makeTrack } from '../ui/src/core/test-track.ts';
 import { TrackBoard } from './board.ts';
 import { SubscriptionGroups } from './groups.ts';
 
@@ -127,8 +127,7 @@ describe('the edge feed through the UI FeedDecoder', () => {
           switch (op.kind) {
             case 'upsert':
               board.upsert(
-                makeTrack({
-                  icao24: icaoOf(op.id),
+                sampleTrack(icaoOf(op.id), {
                   lon: op.lon,
                   lat: 0,
                   alt_m: op.alt,

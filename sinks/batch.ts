@@ -1,3 +1,4 @@
+import { jitteredBackoffMs } from '../runtime/contract/backoff.ts';
 import { type HistoryRow, TS_MAX_MS, TS_MIN_MS } from '../runtime/contract/index.ts';
 
 /** Pure helpers the history sink uses per batch (no I/O, no clock). */
@@ -26,8 +27,7 @@ export function latestPerAircraft(rows: readonly HistoryRow[]): HistoryRow[] {
  * maxMs; `random` in [0, 1) spreads retries of several sinks apart (between half and all of it).
  */
 export function backoffMs(attempt: number, random: number, minMs = 100, maxMs = 5_000): number {
-  const base = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
-  return Math.round(base / 2 + (base / 2) * random);
+  return jitteredBackoffMs(attempt, random, { baseMs: minMs, maxMs });
 }
 
 /**

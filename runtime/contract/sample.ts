@@ -25,6 +25,9 @@ export const SAMPLE_ENVELOPE: FlightEnvelope = {
   ingest_ts: 1_732_700_000_900,
 };
 
+/** The n-th of a run of distinct, valid ICAO24 addresses for tests and benchmarks (a00000 + n). */
+export const sampleIcao24 = (n: number): string => (0xa00000 + n).toString(16);
+
 /** A valid Track for tests and benchmarks; `over` replaces any field. */
 export function sampleTrack(icao24: string, over: Partial<Track> = {}): Track {
   return {

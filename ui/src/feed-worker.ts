@@ -6,9 +6,12 @@
  * wants the next), so a page that renders slower than the tick rate never queues frames without
  * bound. Messages: see FromWorker / ToWorker in worker-protocol.ts.
  */
-import { backoffDelayMs } from './core/backoff.ts';
+import { jitteredBackoffMs } from '../../runtime/contract/backoff.ts';
 import { FeedDecoder, type WireFrame } from './core/feed-decoder.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
+
+/** Reconnect: 0.5 s doubling to 15 s, with jitter (runtime/contract/backoff.ts). */
+const FEED_BACKOFF = { baseMs: 500, maxMs: 15_000 };
 
 const post = (m: FromWorker) => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
 /** Wall-clock ms (the page converts to its own performance.now origin). */
@@ -94,7 +97,7 @@ function open(): void {
     if (ws !== sock) return;
     ws = null;
     decoder.reset();
-    const delay = backoffDelayMs(attempt, Math.random());
+    const delay = jitteredBackoffMs(attempt, Math.random(), FEED_BACKOFF);
     post({ type: 'close', attempt, retryInMs: delay });
     attempt++;
     timer = setTimeout(open, delay);

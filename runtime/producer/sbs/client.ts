@@ -1,15 +1,11 @@
 import { connect, type Socket } from 'node:net';
+import { type BackoffOptions, jitteredBackoffMs } from '../../contract/backoff.ts';
 import type { FlightEnvelope } from '../../contract/envelope.ts';
 import type { Logger } from '../../log/logger.ts';
 import { RateLimitedLog } from '../../log/rate-limited.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import type { EnvelopePublisher } from '../publisher.ts';
-import {
-  type BackoffOptions,
-  jitteredBackoffMs,
-  RECEIVER_BACKOFF,
-  sleepUnlessAborted,
-} from '../reconnect.ts';
+import { RECEIVER_BACKOFF, sleepUnlessAborted } from '../reconnect.ts';
 import type { SbsClock } from './clock.ts';
 import { SbsMerger } from './merge.ts';
 import { parseSbsLine, SbsLineSplitter } from './parse.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sampleTrack } from '../../../runtime/contract/sample.ts';
 import {
   ALTITUDE_STOPS,
   ANOMALY_RGB,
@@ -10,7 +11,6 @@ import {
   trackRgb,
   trackSizeFactor,
 } from './colour-scale.ts';
-import { makeTrack } from './test-track.ts';
 
 describe('colour scale', () => {
   it('hits each stop exactly and clamps outside the range', () => {
@@ -26,11 +26,15 @@ describe('colour scale', () => {
   });
 
   it('emergency beats anomaly beats ground beats altitude', () => {
-    expect(trackRgb(makeTrack({ squawk: '7500', anomalies: ['go_around'] }))).toBe(EMERGENCY_RGB);
-    expect(trackRgb(makeTrack({ anomalies: ['rapid_descent'], on_ground: true }))).toBe(ANOMALY_RGB);
-    expect(trackRgb(makeTrack({ on_ground: true }))).toBe(GROUND_RGB);
-    expect(trackRgb(makeTrack({ alt_m: 4000 }))).toEqual(altitudeRgb(4000));
-    expect(trackSizeFactor(makeTrack({ squawk: '7600' }))).toBeGreaterThan(trackSizeFactor(makeTrack()));
+    expect(trackRgb(sampleTrack('abc123', { squawk: '7500', anomalies: ['go_around'] }))).toBe(EMERGENCY_RGB);
+    expect(trackRgb(sampleTrack('abc123', { anomalies: ['rapid_descent'], on_ground: true }))).toBe(
+      ANOMALY_RGB,
+    );
+    expect(trackRgb(sampleTrack('abc123', { on_ground: true }))).toBe(GROUND_RGB);
+    expect(trackRgb(sampleTrack('abc123', { alt_m: 4000 }))).toEqual(altitudeRgb(4000));
+    expect(trackSizeFactor(sampleTrack('abc123', { squawk: '7600' }))).toBeGreaterThan(
+      trackSizeFactor(sampleTrack('abc123')),
+    );
   });
 
   it('css helpers', () => {

@@ -1,18 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sampleIcao24 as icaoOf, sampleTrack } from '../../../runtime/contract/sample.ts';
 import { DeltaCoalescer } from './delta-coalescer.ts';
 import { applyDelta, applySnapshot, createFlightStore } from './flight-store.ts';
-import { icaoOf, makeTrack } from './test-track.ts';
 
 describe('delta coalescer', () => {
   it('merges deltas: the last upsert wins, a later remove cancels an upsert and vice versa', () => {
     const c = new DeltaCoalescer();
     c.snapshot(10);
-    c.push({ seq: 11, ts: 1, upserts: [makeTrack({ icao24: 'aaaaaa', alt_m: 1 })], removes: ['bbbbbb'] });
+    c.push({ seq: 11, ts: 1, upserts: [sampleTrack('aaaaaa', { alt_m: 1 })], removes: ['bbbbbb'] });
     c.push({
       seq: 12,
       ts: 2,
-      upserts: [makeTrack({ icao24: 'aaaaaa', alt_m: 2 }), makeTrack({ icao24: 'bbbbbb' })],
+      upserts: [sampleTrack('aaaaaa', { alt_m: 2 }), sampleTrack('bbbbbb')],
       removes: [],
     });
     c.push({ seq: 13, ts: 3, upserts: [], removes: ['cccccc'] });
@@ -30,7 +30,7 @@ describe('delta coalescer', () => {
     const c = new DeltaCoalescer();
     expect(c.push({ seq: 1, ts: 0, upserts: [], removes: [] })).toBe('ignored');
     c.snapshot(1);
-    c.push({ seq: 2, ts: 0, upserts: [makeTrack()], removes: [] });
+    c.push({ seq: 2, ts: 0, upserts: [sampleTrack('abc123')], removes: [] });
     expect(c.push({ seq: 4, ts: 0, upserts: [], removes: [] })).toBe('gap');
     expect(c.take()).toBeNull();
     expect(c.push({ seq: 5, ts: 0, upserts: [], removes: [] })).toBe('ignored');
@@ -61,7 +61,7 @@ describe('delta coalescer', () => {
             const d = {
               seq: i + 1,
               ts: i,
-              upserts: o.ups.map((u) => makeTrack({ icao24: icaoOf(u.id), alt_m: u.alt })),
+              upserts: o.ups.map((u) => sampleTrack(icaoOf(u.id), { alt_m: u.alt })),
               removes: o.rems.map(icaoOf),
             };
             applyDelta(one, d);

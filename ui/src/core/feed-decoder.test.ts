@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fullRow } from '../../../runtime/contract/compact.ts';
 import type { ServerFrame } from '../../../runtime/contract/protocol.ts';
+import { sampleTrack } from '../../../runtime/contract/sample.ts';
 import { FeedDecoder } from './feed-decoder.ts';
-import { makeTrack } from './test-track.ts';
 
 describe('FeedDecoder', () => {
   it('a patch row for an aircraft it does not hold is a gap (resync), and the snapshot recovers', () => {
@@ -16,7 +16,7 @@ describe('FeedDecoder', () => {
     expect(d.handle({ type: 'delta', seq: 7, ts: 1500, upserts: [], removes: [] })).toEqual({
       kind: 'ignored',
     });
-    const t = makeTrack();
+    const t = sampleTrack('abc123');
     const r = d.handle({ type: 'snapshot', seq: 7, ts: 2000, flights: [JSON.parse(fullRow(t, 2000))] });
     expect(r.kind === 'post' && (r.frame as ServerFrame & { type: 'snapshot' }).flights).toEqual([t]);
   });
@@ -24,7 +24,7 @@ describe('FeedDecoder', () => {
   it('without encoding in the hello (a JSON server), frames pass through as they are', () => {
     const d = new FeedDecoder();
     d.handle({ type: 'hello', protocol: 1, tick_hz: 4, server_time: 0 });
-    const t = makeTrack();
+    const t = sampleTrack('abc123');
     expect(d.handle({ type: 'snapshot', seq: 1, ts: 0, flights: [t] })).toEqual({
       kind: 'post',
       frame: { type: 'snapshot', seq: 1, ts: 0, flights: [t] },

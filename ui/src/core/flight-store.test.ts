@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sampleIcao24 as icaoOf, sampleTrack } from '../../../runtime/contract/sample.ts';
 import { applyDelta, applySnapshot, createFlightStore, invalidate } from './flight-store.ts';
-import { icaoOf, makeTrack } from './test-track.ts';
 
 describe('flight store', () => {
   it('a snapshot replaces the board and reports who left', () => {
@@ -9,9 +9,9 @@ describe('flight store', () => {
     applySnapshot(s, {
       seq: 1,
       ts: 10,
-      flights: [makeTrack({ icao24: 'aaaaaa' }), makeTrack({ icao24: 'bbbbbb' })],
+      flights: [sampleTrack('aaaaaa'), sampleTrack('bbbbbb')],
     });
-    const gone = applySnapshot(s, { seq: 7, ts: 20, flights: [makeTrack({ icao24: 'bbbbbb' })] });
+    const gone = applySnapshot(s, { seq: 7, ts: 20, flights: [sampleTrack('bbbbbb')] });
     expect(gone).toEqual(['aaaaaa']);
     expect([...s.flights.keys()]).toEqual(['bbbbbb']);
     expect(s.seq).toBe(7);
@@ -20,11 +20,11 @@ describe('flight store', () => {
 
   it('applies consecutive deltas: upserts replace, removes delete', () => {
     const s = createFlightStore();
-    applySnapshot(s, { seq: 1, ts: 0, flights: [makeTrack({ icao24: 'aaaaaa', alt_m: 100 })] });
+    applySnapshot(s, { seq: 1, ts: 0, flights: [sampleTrack('aaaaaa', { alt_m: 100 })] });
     const r = applyDelta(s, {
       seq: 2,
       ts: 250,
-      upserts: [makeTrack({ icao24: 'aaaaaa', alt_m: 200 }), makeTrack({ icao24: 'cccccc' })],
+      upserts: [sampleTrack('aaaaaa', { alt_m: 200 }), sampleTrack('cccccc')],
       removes: [],
     });
     expect(r.kind).toBe('applied');
@@ -38,24 +38,34 @@ describe('flight store', () => {
   it('a seq gap reports the gap and ignores deltas until the next snapshot', () => {
     const s = createFlightStore();
     applySnapshot(s, { seq: 4, ts: 0, flights: [] });
-    expect(applyDelta(s, { seq: 6, ts: 1, upserts: [makeTrack()], removes: [] })).toEqual({
+    expect(applyDelta(s, { seq: 6, ts: 1, upserts: [sampleTrack('abc123')], removes: [] })).toEqual({
       kind: 'gap',
       expected: 5,
       got: 6,
     });
     expect(s.flights.size).toBe(0);
-    expect(applyDelta(s, { seq: 7, ts: 2, upserts: [makeTrack()], removes: [] }).kind).toBe('ignored');
+    expect(applyDelta(s, { seq: 7, ts: 2, upserts: [sampleTrack('abc123')], removes: [] }).kind).toBe(
+      'ignored',
+    );
     applySnapshot(s, { seq: 8, ts: 3, flights: [] });
-    expect(applyDelta(s, { seq: 9, ts: 4, upserts: [makeTrack()], removes: [] }).kind).toBe('applied');
+    expect(applyDelta(s, { seq: 9, ts: 4, upserts: [sampleTrack('abc123')], removes: [] }).kind).toBe(
+      'applied',
+    );
   });
 
   it('ignores deltas before any snapshot, old frames, and after invalidate', () => {
     const s = createFlightStore();
-    expect(applyDelta(s, { seq: 1, ts: 0, upserts: [makeTrack()], removes: [] }).kind).toBe('ignored');
+    expect(applyDelta(s, { seq: 1, ts: 0, upserts: [sampleTrack('abc123')], removes: [] }).kind).toBe(
+      'ignored',
+    );
     applySnapshot(s, { seq: 5, ts: 0, flights: [] });
-    expect(applyDelta(s, { seq: 5, ts: 0, upserts: [makeTrack()], removes: [] }).kind).toBe('ignored');
+    expect(applyDelta(s, { seq: 5, ts: 0, upserts: [sampleTrack('abc123')], removes: [] }).kind).toBe(
+      'ignored',
+    );
     invalidate(s);
-    expect(applyDelta(s, { seq: 6, ts: 0, upserts: [makeTrack()], removes: [] }).kind).toBe('ignored');
+    expect(applyDelta(s, { seq: 6, ts: 0, upserts: [sampleTrack('abc123')], removes: [] }).kind).toBe(
+      'ignored',
+    );
     expect(s.flights.size).toBe(0);
   });
 
@@ -75,7 +85,7 @@ describe('flight store', () => {
         const model = new Map<string, number>();
         applySnapshot(s, { seq: 0, ts: 0, flights: [] });
         ops.forEach((o, i) => {
-          const upserts = o.ups.map((u) => makeTrack({ icao24: icaoOf(u.id), alt_m: u.alt }));
+          const upserts = o.ups.map((u) => sampleTrack(icaoOf(u.id), { alt_m: u.alt }));
           const removes = o.rems.map(icaoOf);
           const r = applyDelta(s, { seq: i + 1, ts: i, upserts, removes });
           expect(r.kind).toBe('applied');

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sampleIcao24 as icaoOf, sampleTrack } from '../../../runtime/contract/sample.ts';
 import { SlotTable } from './slot-table.ts';
-import { icaoOf, makeTrack } from './test-track.ts';
 
 describe('slot table', () => {
   it('swap-removes: the last aircraft moves into the hole', () => {
     const t = new SlotTable();
-    for (const id of ['aaaaaa', 'bbbbbb', 'cccccc']) t.upsert(makeTrack({ icao24: id }), true);
+    for (const id of ['aaaaaa', 'bbbbbb', 'cccccc']) t.upsert(sampleTrack(id), true);
     expect(t.remove('aaaaaa')).toEqual({ slot: 0, from: 2 });
     expect(t.slotOf('cccccc')).toBe(0);
     expect(t.tracks.map((x) => x.icao24)).toEqual(['cccccc', 'bbbbbb']);
@@ -26,7 +26,7 @@ describe('slot table', () => {
         const model = new Map<string, boolean>();
         for (const o of ops) {
           if ('up' in o) {
-            t.upsert(makeTrack({ icao24: icaoOf(o.up) }), o.vis);
+            t.upsert(sampleTrack(icaoOf(o.up)), o.vis);
             model.set(icaoOf(o.up), o.vis);
           } else {
             t.remove(icaoOf(o.rm));

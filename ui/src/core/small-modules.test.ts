@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnomalyEvent } from '../../../runtime/contract/anomaly.ts';
 import { mergeAnomalies, mergeAnomaly } from './anomaly-feed.ts';
-import { backoffDelayMs } from './backoff.ts';
 import { cockpitPose } from './cockpit.ts';
 import { angularDistanceDeg } from './geo.ts';
 import { altitudeProfilePath, maxTrailAltM } from './profile.ts';
@@ -31,16 +30,6 @@ describe('anomaly feed', () => {
   it('drops the oldest over the limit', () => {
     const feed = mergeAnomalies([], [ev('1', 10), ev('2', 20), ev('3', 30)], 2);
     expect(feed.map((e) => e.detected_at)).toEqual([30, 20]);
-  });
-});
-
-describe('backoff', () => {
-  it('doubles per attempt within jitter and caps', () => {
-    const o = { baseMs: 100, maxMs: 1000 };
-    expect(backoffDelayMs(0, 0, o)).toBe(50);
-    expect(backoffDelayMs(0, 0.999999, o)).toBe(100);
-    expect(backoffDelayMs(3, 0.999999, o)).toBe(800);
-    expect(backoffDelayMs(50, 0.999999, o)).toBe(1000);
   });
 });
 

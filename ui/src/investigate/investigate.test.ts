@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnomalyEvent } from '../../../runtime/contract/anomaly.ts';
-import { makeTrack } from '../core/test-track.ts';
+import { sampleTrack } from '../../../runtime/contract/sample.ts';
 import { nextSort, sortTracks, sortValue } from './aircraft-table.ts';
 import { agoWords, altitudeWords, detailWords, durationWords, utcTime } from './event-words.ts';
 import { framingFor } from './frame-trail.ts';
@@ -108,7 +108,7 @@ describe('aircraft table', () => {
     );
     fc.assert(
       fc.property(tracks, fc.boolean(), (raw, desc) => {
-        const ts = raw.map((r) => makeTrack({ icao24: r.id, alt_m: r.alt, on_ground: false }));
+        const ts = raw.map((r) => sampleTrack(r.id, { alt_m: r.alt, on_ground: false }));
         const out = sortTracks(ts, { key: 'alt', desc }, 0);
         const vals = out.map((t) => sortValue(t, 'alt', 0));
         const firstNull = vals.indexOf(null);
