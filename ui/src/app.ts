@@ -284,8 +284,11 @@ export function createApp(globeEl: HTMLElement) {
     const target = ev.target as HTMLElement | null;
     if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT')) return;
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (ev.key === 'Escape' && !selection.state.cockpit && selection.state.icao24) clearSelection();
-    else if (ev.key === 'h' || ev.key === 'H') globe.home();
+    // One Esc does one thing: leave the cockpit view, or else deselect.
+    if (ev.key === 'Escape') {
+      if (selection.state.cockpit) setCockpit(false);
+      else if (selection.state.icao24) clearSelection();
+    } else if (ev.key === 'h' || ev.key === 'H') globe.home();
     else if (ev.key === 'f' || ev.key === 'F') setFollow(!following());
   });
 

@@ -25,7 +25,7 @@ export interface GlobeViewEvents {
   onView(v: ViewState): void;
   /** The user clicked an aircraft. */
   onPick(icao24: string): void;
-  /** The user took the camera back (drag, wheel, Escape) while in the cockpit view. */
+  /** The user took the camera back (drag, wheel) while in the cockpit view (Escape: app.ts). */
   onLeaveCockpit(): void;
   /** Following the selected aircraft stopped (the user dragged the globe). */
   onFollowEnd(): void;
@@ -141,9 +141,6 @@ export class GlobeView {
     canvas.addEventListener('pointerleave', () => {
       this.pointer = null;
       this.pointerMoved = true;
-    });
-    window.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape' && this.cockpitOf) this.events.onLeaveCockpit();
     });
     window.addEventListener('resize', () => this.resize(el));
     this.resize(el);
