@@ -2,16 +2,20 @@
  * Browser benchmark (not a test): the built UI in headless Chromium (SwiftShader WebGL) fed by
  * the synthetic feed server at 4 Hz. For 1,000 and 15,000 aircraft: main-thread time to apply
  * one batch of deltas (store + GPU layer + counts; JSON.parse runs in the feed worker and is
- * reported apart) and the frame time p50/p95.
+ * reported apart), the frame time p50/p95, and the CPU time the browser's processes used per
+ * frame drawn (renderer, GPU process with SwiftShader's threads, browser: /proc), which, unlike
+ * the frame interval, does not grow when other work on a shared machine takes the CPU away.
  * Runs alternate sizes (1k, 15k, 1k, 15k) so machine noise hits both alike; then stress cases.
  * The same pair again zoomed in over the traffic (glyphs rotated by track and labels drawn).
- * `npm run bench:ui` (env BENCH_UI_SECONDS=10, BENCH_UI_ROUNDS=2, BENCH_UI_STRESS=0 skips the
- * stress cases). Last line: JSON figures.
+ * Per scene it prints the ratio 15,000 / 1,000 of both per-frame figures, per round and the
+ * median. `npm run bench:ui` (env BENCH_UI_SECONDS=10, BENCH_UI_ROUNDS=2, BENCH_UI_STRESS=0
+ * skips the stress cases). Last line: JSON figures.
  */
 import type { Page } from 'playwright-core';
 import { DIST_DIR, ensureUiBuilt } from './build.ts';
 import { startFeedServer } from './dev/feed-server.ts';
 import { launchBrowser, openPage, waitFor } from './e2e/browser.ts';
+import { descendantCpuMs } from './e2e/process-cpu.ts';
 
 const SECONDS = Number(process.env.BENCH_UI_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 2);
@@ -82,11 +86,13 @@ async function measure(page: Page, c: Case) {
     const h = (window as unknown as { __skysentinel: Hook }).__skysentinel;
     return { frames: h.frameCount(), deltas: h.deltaStats().length };
   });
+  const cpuBefore = descendantCpuMs();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const after = await page.evaluate(() => {
     const h = (window as unknown as { __skysentinel: Hook }).__skysentinel;
     return { frames: h.frameCount(), intervals: h.frameIntervals(2000), deltas: h.deltaStats() };
   });
+  const cpuMs = descendantCpuMs() - cpuBefore;
   const labels = await page.locator('[data-testid=aircraft-label]:not([hidden])').count();
   // Only the frames drawn inside the window (the hook keeps the last 1,000-2,000 intervals).
   const inWindow = after.frames - before.frames;
@@ -99,6 +105,8 @@ async function measure(page: Page, c: Case) {
     frames: frames.length,
     frame_p50_ms: r2(pct(frames, 50)),
     frame_p95_ms: r2(pct(frames, 95)),
+    /** CPU time of all the browser's processes over the window, per frame drawn in it. */
+    cpu_ms_per_frame: r2(inWindow > 0 ? cpuMs / inWindow : Number.NaN),
     /** Server deltas applied in the window (4 per second when the page keeps up). */
     deltas: deltas.reduce((n, d) => n + d.merged, 0),
     /** Batches the page applied: the feed worker merges deltas that arrive within one frame. */
@@ -171,6 +179,27 @@ for (const [name, runs] of Object.entries(results)) {
       50,
     );
 }
+// "15,000 no slower per frame than 1,000": the ratio of the two per scene, per round and the median.
+const ratios: Record<string, Record<string, number[]>> = {};
+for (const [scene, small, large] of [
+  ['hemisphere', '1k', '15k'],
+  ['zoomed', '1k_zoomed', '15k_zoomed'],
+] as const) {
+  ratios[scene] = {};
+  for (const k of ['frame_p50_ms', 'cpu_ms_per_frame'] as const) {
+    const per = (results[large] ?? []).map((r, i) => r2(r[k] / results[small]![i]![k]));
+    ratios[scene][k] = per;
+    console.log(`ratio 15,000/1,000, ${scene}, ${k}: median ${r2(pct(per, 50))} (rounds: ${per.join(', ')})`);
+  }
+}
 console.log(
-  JSON.stringify({ bench: 'ui', seconds: SECONDS, rounds: ROUNDS, tick_hz: 4, ...summary, ...stress }),
+  JSON.stringify({
+    bench: 'ui',
+    seconds: SECONDS,
+    rounds: ROUNDS,
+    tick_hz: 4,
+    ...summary,
+    ...stress,
+    ratio_15k_over_1k: ratios,
+  }),
 );

@@ -2,6 +2,7 @@ import * as THREE from 'three';
 import type { Track } from '../../../runtime/contract/track.ts';
 import { trackRgb, trackSizeFactor } from '../core/colour-scale.ts';
 import { deadReckon, fixLocalTimeMs, MAX_EXTRAPOLATE_S } from '../core/dead-reckoning.ts';
+import { emphasisOf } from '../core/emphasis.ts';
 import { compileFilter, type FlightFilter } from '../core/filters.ts';
 import { EARTH_RADIUS_M, geoToScene } from '../core/geo.ts';
 import { SlotTable } from '../core/slot-table.ts';
@@ -13,6 +14,11 @@ import { ALT_BASE_REL, ALT_EXAGGERATION, GLOBE_RADIUS, relAltitude } from './sca
  * two in step: `predicted()` (camera, marker, picking) uses the TypeScript version.
  * `position` holds (lat, lon, alt_m) of the fix, aVel (speed_ms, track_deg, vrate_ms), aFix the
  * fix time in seconds since the layer's epoch.
+ *
+ * Per vertex it does only what the picture needs (SwiftShader runs it on the CPU, 15,000 times a
+ * frame): filtered-out slots and aircraft the globe hides leave before anything else; the glyph's
+ * screen angle (the track as a tangent vector, projected: no second position, no extra trig) is
+ * worked out only for points drawn big enough to show it.
  */
 const VERTEX = /* glsl */ `
 attribute vec3 aVel;
@@ -28,32 +34,58 @@ varying float vAngle;
 varying float vGlyph;
 const float DEG = 0.017453292519943295;
 const float R_EARTH = ${EARTH_RADIUS_M.toFixed(1)};
-vec3 scenePos(float lat, float lon, float alt) {
-  float phi = (90.0 - lat) * DEG;
-  float theta = (90.0 - lon) * DEG;
-  float r = ${GLOBE_RADIUS.toFixed(1)} * (1.0 + alt * ${(ALT_EXAGGERATION / EARTH_RADIUS_M).toExponential(8)} + ${ALT_BASE_REL.toFixed(6)});
-  return vec3(r * sin(phi) * cos(theta), r * cos(phi), r * sin(phi) * sin(theta));
+const float R_GLOBE = ${GLOBE_RADIUS.toFixed(1)};
+/** Nothing is drawn for this vertex (outside the clip volume). */
+void skip() {
+  gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+  gl_PointSize = 0.0;
+  vColor = vec3(0.0);
+  vAngle = 0.0;
+  vGlyph = 0.0;
 }
 void main() {
-  vColor = aColor * uDim;
+  // Filtered out: size 0.
+  if (aSize <= 0.0) { skip(); return; }
   float dt = clamp(uNow - aFix, 0.0, ${MAX_EXTRAPOLATE_S.toFixed(1)});
   float dist = aVel.x * dt;
   float b = aVel.y * DEG;
+  float cb = cos(b);
+  float sb = sin(b);
   float cosLat = max(cos(position.x * DEG), 1e-6);
-  float lat = position.x + (dist * cos(b) / R_EARTH) / DEG;
-  float lon = position.y + (dist * sin(b) / (R_EARTH * cosLat)) / DEG;
+  float lat = position.x + (dist * cb / R_EARTH) / DEG;
+  float lon = position.y + (dist * sb / (R_EARTH * cosLat)) / DEG;
   float alt = max(0.0, position.z + aVel.z * dt);
-  vec4 clip = projectionMatrix * modelViewMatrix * vec4(scenePos(lat, lon, alt), 1.0);
+  float phi = (90.0 - lat) * DEG;
+  float theta = (90.0 - lon) * DEG;
+  float sp = sin(phi);
+  float cp = cos(phi);
+  float st = sin(theta);
+  float ct = cos(theta);
+  float r = R_GLOBE * (1.0 + alt * ${(ALT_EXAGGERATION / EARTH_RADIUS_M).toExponential(8)} + ${ALT_BASE_REL.toFixed(6)});
+  vec3 world = (modelMatrix * vec4(r * vec3(sp * ct, cp, sp * st), 1.0)).xyz;
+  // Hidden by the globe: the segment from the camera to the aircraft passes through the sphere.
+  vec3 toP = world - cameraPosition;
+  float k = clamp(-dot(cameraPosition, toP) / dot(toP, toP), 0.0, 1.0);
+  vec3 nearest = cameraPosition + k * toP;
+  if (dot(nearest, nearest) < R_GLOBE * R_GLOBE) { skip(); return; }
+  vColor = aColor * uDim;
+  vec4 clip = projectionMatrix * (viewMatrix * vec4(world, 1.0));
   gl_Position = clip;
   gl_PointSize = aSize * uPx;
-  // The glyph points along the track as seen on screen: project a point 0.05 degrees ahead.
-  vec4 ahead = projectionMatrix * modelViewMatrix * vec4(scenePos(lat + 0.05 * cos(b), lon + 0.05 * sin(b) / cosLat, alt), 1.0);
-  vec2 d = (ahead.xy / ahead.w - clip.xy / clip.w) * vec2(uAspect, 1.0);
-  vAngle = atan(d.x, d.y);
+  vAngle = 0.0;
+  vGlyph = 0.0;
   // A glyph when it moves and is big enough to read; a dot otherwise.
-  vGlyph = (aVel.x > 0.5 && gl_PointSize >= 9.0 && dot(d, d) > 0.0) ? 1.0 : 0.0;
-  // Filtered-out slots: size 0 and pushed outside the clip volume so no driver draws a pixel.
-  if (aSize <= 0.0) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+  if (aVel.x > 0.5 && gl_PointSize >= 9.0) {
+    // The track as a direction on the sphere (north and east at the aircraft), then on screen:
+    // the derivative of clip.xy / clip.w along it (times clip.w squared, which keeps the angle).
+    vec3 dir = cb * vec3(-cp * ct, sp, -cp * st) + sb * vec3(st, 0.0, -ct);
+    vec4 dclip = projectionMatrix * (viewMatrix * (modelMatrix * vec4(dir, 0.0)));
+    vec2 d = (dclip.xy * clip.w - clip.xy * dclip.w) * vec2(uAspect, 1.0);
+    if (dot(d, d) > 0.0) {
+      vAngle = atan(d.x, d.y);
+      vGlyph = 1.0;
+    }
+  }
 }`;
 /**
  * An aircraft silhouette (fuselage, swept wings, tailplane) rotated by the screen-space track,
@@ -111,6 +143,13 @@ export class AircraftLayer {
   private capacity = 0;
   private cols = {} as Record<Column, Float32Array>;
   private match: (t: Track) => boolean;
+  /**
+   * Unit vector (scene axes) of each slot's last fix, for the label choice's cheap "is it anywhere
+   * near the view" test: a dot product instead of trigonometry per aircraft. Not uploaded.
+   */
+  unit = new Float32Array(0);
+  /** Aircraft drawn with emphasis (emergency squawk or an open anomaly): labelled at any zoom. */
+  readonly emphasised = new Set<string>();
   /** performance.now() at creation: aFix and uNow count seconds from here (float32 stays precise). */
   private readonly epochMs = performance.now();
   /** Lowest and highest slot written since the last upload. */
@@ -143,6 +182,7 @@ export class AircraftLayer {
   /** A snapshot: replace everything. */
   reset(tracks: readonly Track[], frameTsMs: number, receivedLocalMs: number): void {
     this.table.clear();
+    this.emphasised.clear();
     for (const t of tracks) this.put(t, frameTsMs, receivedLocalMs);
     this.commit(true);
   }
@@ -243,6 +283,9 @@ export class AircraftLayer {
     aVel[o + 1] = moves ? t.track_deg! : 0;
     aVel[o + 2] = t.alt_m === null ? 0 : (t.vrate_ms ?? 0);
     aFix[slot] = (fixLocalTimeMs(frameTsMs, t.ts, receivedLocalMs) - this.epochMs) / 1000;
+    geoToScene(t.lat, t.lon, 0, 1, this.unit, o);
+    if (emphasisOf(t) === 'normal') this.emphasised.delete(t.icao24);
+    else this.emphasised.add(t.icao24);
     this.paint(slot, t);
   }
 
@@ -260,8 +303,10 @@ export class AircraftLayer {
   }
 
   private drop(icao24: string): void {
+    this.emphasised.delete(icao24);
     const m = this.table.remove(icao24);
     if (!m || m.from === m.slot) return;
+    this.unit.copyWithin(m.slot * 3, m.from * 3, m.from * 3 + 3);
     for (const name of Object.keys(COLUMNS) as Column[]) {
       const k = COLUMNS[name];
       this.cols[name].copyWithin(m.slot * k, m.from * k, m.from * k + k);
@@ -302,6 +347,9 @@ export class AircraftLayer {
       // A BufferAttribute cannot be resized: a new one, uploaded whole on the next commit.
       this.geometry.setAttribute(name, new THREE.BufferAttribute(next, k).setUsage(THREE.DynamicDrawUsage));
     }
+    const unit = new Float32Array(capacity * 3);
+    unit.set(this.unit.subarray(0, n * 3));
+    this.unit = unit;
     this.capacity = capacity;
     this.dirtyLo = 0;
     this.dirtyHi = Math.max(this.dirtyHi, n - 1);

@@ -74,6 +74,10 @@ export class GlobeView {
       // The atmosphere is a full-screen transparent shell: measured at ~40 % of the frame time under
       // software WebGL (SwiftShader), for a halo. Left off.
       .showAtmosphere(false)
+      // globe.gl's own hover tracking raycasts the whole scene (the globe's triangles, borders,
+      // airports) every 50 ms whether or not the pointer moves: picking and hover are ours
+      // (AircraftLayer.pick), so it is off.
+      .enablePointerInteraction(false)
       .pathPoints((d) => d as unknown as TrailPoint[])
       .pathPointLat((p) => (p as TrailPoint)[1])
       .pathPointLng((p) => (p as TrailPoint)[2])

@@ -29,9 +29,11 @@ export interface LabelView {
 
 /**
  * Callsign + flight level next to aircraft (DOM, at most MAX_LABELS): when zoomed in, the aircraft
- * in view nearest the centre; always the selected, anomalous and emergency ones. Choosing scans
- * the visible aircraft a few times a second; each frame only moves the chosen labels. Also the
- * hover tooltip (callsign, altitude, speed, vertical trend).
+ * in view nearest the centre; always the selected, anomalous and emergency ones. Choosing runs a
+ * few times a second: zoomed out it looks only at the selected and emphasised aircraft (the
+ * layer keeps that set as deltas arrive); zoomed in it scans the visible aircraft with a dot
+ * product each and projects only those within the view's reach. Each frame only moves the chosen
+ * labels. Also the hover tooltip (callsign, altitude, speed, vertical trend).
  */
 export class LabelLayer {
   private readonly root: HTMLDivElement;
@@ -92,38 +94,49 @@ export class LabelLayer {
   }
 
   private choose({ camera, altitude, selected, w, h, nowMs }: LabelView): string[] {
-    const all = altitude <= LABEL_ALTITUDE;
     const t = this.aircraft.table;
-    // Before projecting, a cheap test on the sphere: skip aircraft farther from the point under the
-    // camera than the view can reach (1.5 x the half-diagonal at this altitude, at most the horizon).
-    const c = camera.position;
-    const cl = Math.hypot(c.x, c.y, c.z);
-    const reach = Math.min(Math.acos(1 / (1 + altitude)), altitude * 1.5 * (Math.hypot(w, h) / h) * 0.47);
-    const minDot = Math.cos(reach);
-    const rad = Math.PI / 180;
     const cands: { id: string; rank: number; x: number; y: number }[] = [];
-    for (let i = 0; i < t.size; i++) {
-      if (t.visible[i] !== 1) continue;
-      const tr = t.tracks[i]!;
-      const e = emphasisOf(tr);
-      const prio = tr.icao24 === selected ? 0 : e === 'emergency' ? 1 : e === 'anomaly' ? 2 : 3;
-      if (prio === 3 && !all) continue;
-      // Unit vector of the aircraft (geoToScene's axes) against the camera's direction.
-      const phi = (90 - tr.lat) * rad;
-      const theta = (90 - tr.lon) * rad;
-      const dot =
-        (Math.sin(phi) * Math.cos(theta) * c.x +
-          Math.cos(phi) * c.y +
-          Math.sin(phi) * Math.sin(theta) * c.z) /
-        cl;
-      if (prio === 3 && dot < minDot) continue;
+    const consider = (tr: Track, prio: number) => {
       const s = this.screenOf(tr.icao24, camera, w, h, nowMs);
-      if (!s) continue;
+      if (!s) return;
       const centre = Math.hypot(s.x - w / 2, s.y - h / 2) / Math.hypot(w, h);
       cands.push({ id: tr.icao24, rank: prio + centre, x: s.x, y: s.y });
+    };
+    const prioOf = (tr: Track) => {
+      const e = emphasisOf(tr);
+      return tr.icao24 === selected ? 0 : e === 'emergency' ? 1 : e === 'anomaly' ? 2 : 3;
+    };
+    if (altitude > LABEL_ALTITUDE) {
+      // Zoomed out: only the selected and emphasised aircraft, without looking at the others.
+      const ids = new Set(this.aircraft.emphasised);
+      if (selected !== null) ids.add(selected);
+      for (const id of ids) {
+        const slot = t.slotOf(id);
+        if (slot !== undefined && t.visible[slot] === 1) consider(t.tracks[slot]!, prioOf(t.tracks[slot]!));
+      }
+    } else {
+      // Zoomed in: before projecting, a dot product against the camera's direction skips aircraft
+      // farther from the point under the camera than the view reaches: the central angle where
+      // the ray to the screen's corner meets the sphere (the horizon when it misses), plus a
+      // margin for the drawn altitude.
+      const c = camera.position;
+      const cl = Math.hypot(c.x, c.y, c.z);
+      const fovDeg = (camera as THREE.PerspectiveCamera).fov ?? 50;
+      const corner = Math.atan(Math.tan((fovDeg * Math.PI) / 360) * (Math.hypot(w, h) / h));
+      const hit = (1 + altitude) * Math.sin(corner);
+      const reach = hit >= 1 ? Math.acos(1 / (1 + altitude)) : Math.asin(hit) - corner;
+      const minDot = Math.cos(Math.min(Math.PI / 2, reach * 1.05 + 0.01)) * cl;
+      const u = this.aircraft.unit;
+      for (let i = 0; i < t.size; i++) {
+        if (t.visible[i] !== 1) continue;
+        const tr = t.tracks[i]!;
+        const prio = prioOf(tr);
+        if (prio === 3 && u[i * 3]! * c.x + u[i * 3 + 1]! * c.y + u[i * 3 + 2]! * c.z < minDot) continue;
+        consider(tr, prio);
+      }
     }
     cands.sort((a, b) => a.rank - b.rank);
-    const taken = new Set<string>();
+    const taken = new Set<number>();
     const out: string[] = [];
     for (const c of cands) {
       if (out.length >= MAX_LABELS) break;
@@ -131,7 +144,8 @@ export class LabelLayer {
       // only get one where all of those are free; priority aircraft always do.
       const cx = Math.floor(c.x / CELL_W);
       const cy = Math.floor(c.y / CELL_H);
-      const cells = [`${cx},${cy}`, `${cx + 1},${cy}`, `${cx + 2},${cy}`, `${cx - 1},${cy}`];
+      const row = (cy + 1) * 4096;
+      const cells = [row + cx + 1, row + cx + 2, row + cx + 3, row + cx];
       if (c.rank >= 3 && cells.some((k) => taken.has(k))) continue;
       for (const k of cells) taken.add(k);
       out.push(c.id);
