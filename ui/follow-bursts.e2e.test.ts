@@ -48,6 +48,21 @@ const look = (page: Page, id: string): Promise<Look> =>
 const movedDeg = (a: Look, b: Look) =>
   Math.hypot(b.lat - a.lat, (b.lng - a.lng) * Math.cos((a.lat * Math.PI) / 180));
 
+/** Not following: the camera stays where it is (under 1e-6°) while the aircraft leaves the middle. */
+async function expectCameraHoldsWhileAircraftDrifts(page: Page, id: string): Promise<void> {
+  const stopped = await look(page, id);
+  const drifted = await waitFor(
+    'the aircraft leaving the middle of a camera that holds still',
+    async () => {
+      const l = await look(page, id);
+      return l.offCentrePx === null || l.offCentrePx > 15 ? l : null;
+    },
+    60_000,
+    250,
+  );
+  expect(movedDeg(stopped, drifted)).toBeLessThan(1e-6);
+}
+
 describe('Follow and burst folding against the real edge', () => {
   let pipeline: FixturePipeline;
   let browser: Browser;
@@ -153,17 +168,7 @@ describe('Follow and burst folding against the real edge', () => {
     // F again: following stops; the camera holds still while the aircraft flies on.
     await page.locator('body').press('f');
     await expect.poll(followPressed).toBe('false');
-    const stopped = await look(page, id);
-    const drifted = await waitFor(
-      'the aircraft leaving the middle of a camera that holds still',
-      async () => {
-        const l = await look(page, id);
-        return l.offCentrePx === null || l.offCentrePx > 15 ? l : null;
-      },
-      60_000,
-      250,
-    );
-    expect(movedDeg(stopped, drifted)).toBeLessThan(1e-6);
+    await expectCameraHoldsWhileAircraftDrifts(page, id);
   });
 
   it('Esc stops following (and deselects)', async () => {
@@ -176,17 +181,7 @@ describe('Follow and burst folding against the real edge', () => {
     });
     await page.locator('body').press('Escape');
     await expect.poll(() => page.getByTestId('flight-panel').count()).toBe(0);
-    const stopped = await look(page, id);
-    const drifted = await waitFor(
-      'the aircraft leaving the middle of a camera that holds still',
-      async () => {
-        const l = await look(page, id);
-        return l.offCentrePx === null || l.offCentrePx > 15 ? l : null;
-      },
-      60_000,
-      250,
-    );
-    expect(movedDeg(stopped, drifted)).toBeLessThan(1e-6);
+    await expectCameraHoldsWhileAircraftDrifts(page, id);
   });
 
   it('Follow is apart from the cockpit view: the cockpit ends it, F does not start it there', async () => {

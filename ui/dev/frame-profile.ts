@@ -28,6 +28,16 @@ type Hook = { visibleCount(): number; frameCount(): number; setView(a: number, b
 const hook = <T>(page: Page, fn: (h: Hook) => T) =>
   page.evaluate(`(${fn.toString()})(window.__skysentinel)`) as Promise<T>;
 
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  ts: number;
+  args?: { name?: string };
+}
+
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -85,17 +95,7 @@ try {
   const cpuPerFrame = cpuTotal / frames;
   console.log(`  CPU ms per frame by process/thread: ${cpuBy.join(', ')}`);
   if (process.env.TRACE !== '0') {
-    const trace = JSON.parse((await browser.stopTracing()).toString()) as {
-      traceEvents: {
-        ph: string;
-        name: string;
-        pid: number;
-        tid: number;
-        dur?: number;
-        ts: number;
-        args?: { name?: string };
-      }[];
-    };
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
     reportTrace(trace.traceEvents, frames);
   }
   const byNode = new Map<number, number>();
@@ -145,18 +145,7 @@ try {
 }
 
 /** Busy time per thread (toplevel tasks) and, per busy thread, its heaviest event names; ms per frame. */
-function reportTrace(
-  events: {
-    ph: string;
-    name: string;
-    pid: number;
-    tid: number;
-    dur?: number;
-    ts: number;
-    args?: { name?: string };
-  }[],
-  frames: number,
-): void {
+function reportTrace(events: TraceEvent[], frames: number): void {
   const names = new Map<string, string>();
   const procs = new Map<number, string>();
   for (const e of events) {
