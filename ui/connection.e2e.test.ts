@@ -9,7 +9,7 @@ import { launchBrowser, openPage, type PageLog, screenshot } from './e2e/browser
  * the real edge cannot be told to lose a frame: a seq gap makes the page resync, and a server that
  * goes away shows "reconnecting" until it is back, then the page is whole again.
  */
-const PORT = 18240;
+const PORT = 18280;
 const AIRCRAFT = 300;
 
 describe('connection state, resync and reconnect', () => {
