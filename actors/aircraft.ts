@@ -258,6 +258,11 @@ export class AircraftCore implements TrackSource {
     this.signal.tick(feedTsMs, liveSinceMs, this.events, evidence);
   }
 
+  /** A silence that ended before its deadline `dueMs` was revealed (signal_lost's `lateTick`). */
+  lateTick(dueMs: number, liveSinceMs: number, evidence: CoverageEvidence | null): void {
+    this.signal.lateTick(dueMs, liveSinceMs, this.events, evidence);
+  }
+
   /** ms of the last accepted update, -1 before any. */
   get lastTsMs(): number {
     return this.gate.lastTsMs;

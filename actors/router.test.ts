@@ -109,6 +109,38 @@ describe('FlightRouter', () => {
     await router.stopAll();
   });
 
+  it('a silence is still found when its aircraft resumes in a partition running minutes ahead of another', async () => {
+    const { ports, router } = setup();
+    // ee0001 (partition 0) reports for 30 s, is silent 185 s, then reports again.
+    const before = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+    const lastBefore = before[before.length - 1];
+    const after = flight(
+      'ee0001',
+      { ...cruise(41), lat: lastBefore.lat - 0.1, lon: lastBefore.lon - 0.12, tsMs: lastBefore.ts + 185_000 },
+      [{ durationS: 85 }],
+    );
+    const busy = flight('ff0002', cruise(42), [{ durationS: 300 }]);
+    const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 300 });
+    const p0 = [...before, ...after, ...busy].sort((a, b) => a.ts - b.ts);
+    const p1 = around.sort((a, b) => a.ts - b.ts); // others, in partition 1
+    // Both partitions for the first 20 s; then partition 0 runs 5 minutes ahead before partition 1 catches up.
+    const split = lastBefore.ts - 10_000;
+    for (const e of [
+      ...p0.filter((e) => e.ts <= split).map((e) => [e, 0] as const),
+      ...p1.filter((e) => e.ts <= split).map((e) => [e, 1] as const),
+    ].sort((a, b) => a[0].ts - b[0].ts))
+      router.dispatch(e[0], { partition: e[1] });
+    for (const e of p0.filter((e) => e.ts > split)) router.dispatch(e, { partition: 0 });
+    for (const e of p1.filter((e) => e.ts > split)) router.dispatch(e, { partition: 1 });
+    await router.drain();
+    const lost = ports.events.filter((e) => e.type === 'signal_lost' && e.icao24 === 'ee0001');
+    expect(lost.map((e) => e.phase)).toEqual(['open', 'closed']);
+    expect(lost[0].started_at).toBe(lastBefore.ts);
+    expect(lost[0].details.silent_s).toBe(120);
+    expect(lost[1].ended_at).toBe(after[0].ts);
+    await router.stopAll();
+  });
+
   it('opens signal_lost for a silent airborne aircraft from the feed clock, once, and closes it on resume', async () => {
     const { ports, router } = setup();
     const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);

@@ -145,6 +145,13 @@ interface Entry {
    * generation and costs the garbage collector more than the copy.
    */
   last: LastFix;
+  /**
+   * A silence that ended (the aircraft reported again) before the silence watermark reached its
+   * deadline `gapDueMs`: the last fix before it, for a late check once every partition has
+   * (null: none).
+   */
+  gapLast: LastFix | null;
+  gapDueMs: number;
   inHeap: boolean;
   stopRequested: boolean;
   stopWaiters: Array<() => void> | null;
@@ -202,6 +209,8 @@ class SilenceCheck {
     readonly liveSinceMs: number,
     /** The coverage map's answer for this silence, read when it was revealed (null: no last fix known). */
     readonly evidence: CoverageEvidence | null,
+    /** The silence ended before it was revealed: feedTsMs is its deadline (the actor's lateTick). */
+    readonly late = false,
   ) {}
 }
 
@@ -329,7 +338,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       epochs.done(tag >> 1); // before the work: a throw below must not leave drain() waiting
       const emit = emitting && (tag & 1) === 0;
       if (item instanceof SilenceCheck) {
-        core.tick(item.feedTsMs, item.liveSinceMs, item.evidence);
+        if (item.late) core.lateTick(item.feedTsMs, item.liveSinceMs, item.evidence);
+        else core.tick(item.feedTsMs, item.liveSinceMs, item.evidence);
         if (core.events.length > 0) emitEvents(core, emit);
         continue;
       }
@@ -491,10 +501,18 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       const e = heap.pop() as Entry;
       e.inHeap = false;
       if (!e.alive || entries.get(e.icao24) !== e) continue;
+      const gap = e.gapLast;
+      if (gap !== null && e.gapDueMs <= atMs) {
+        // A silence that ended before every partition reached its deadline: decided now, late.
+        e.gapLast = null;
+        const evidence = coverageEvidence(coverage, opts, gap, e.gapDueMs);
+        enqueue(e, new SilenceCheck(e.gapDueMs, clock.liveSinceMs, evidence, true), replay);
+        schedule(e);
+      }
       const due = e.lastTsMs + signalLostMs;
       if (due > atMs) {
         e.inHeap = true;
-        heap.push(e, due);
+        heap.push(e, e.gapLast !== null && e.gapDueMs < due ? e.gapDueMs : due);
         continue;
       }
       // The coverage map is read now, at this point of the stream: the actor runs later, when
@@ -675,6 +693,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       scheduled: false,
       lastTsMs: 0,
       last: noLastFix(),
+      gapLast: null,
+      gapDueMs: 0,
       inHeap: false,
       stopRequested: false,
       stopWaiters: null,
@@ -689,6 +709,12 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     const clock = e.clock;
     enqueue(e, env, replay);
     if (env.ts > e.lastTsMs) {
+      // Silent long enough, and not yet revealed (the watermark is behind its deadline: another
+      // partition lags): keep the fix before the silence for a late check.
+      if (e.inHeap && e.lastTsMs > 0 && env.ts - e.lastTsMs >= signalLostMs) {
+        e.gapLast = { ...e.last };
+        e.gapDueMs = e.lastTsMs + signalLostMs;
+      }
       e.lastTsMs = env.ts;
       copyLastFix(e.last, env);
     }

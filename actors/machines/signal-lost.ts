@@ -63,6 +63,23 @@ export class SignalLostMachine implements Slotted {
   private lastLive = false;
   private icao24 = '';
   private callsign: string | null = null;
+  /**
+   * A silence that ended before the router revealed it (its partition ran ahead of another:
+   * `lateTick`): the last report before it, and the first after. gapTsMs -1: none kept.
+   */
+  declare private gapTsMs: number;
+  declare private gapLat: number;
+  declare private gapLon: number;
+  declare private gapAltM: number;
+  declare private gapSpeedMs: number;
+  declare private gapTrackDeg: number;
+  declare private gapVrateMs: number;
+  declare private gapEndTsMs: number;
+  declare private gapEndLat: number;
+  declare private gapEndLon: number;
+  private gapPhase: Phase = PHASE.UNKNOWN;
+  private gapLive = false;
+  private gapCallsign: string | null = null;
 
   constructor(
     private readonly opts: Opts,
@@ -75,6 +92,7 @@ export class SignalLostMachine implements Slotted {
     readonly b = 0,
   ) {
     this.lastTsMs = -1;
+    this.gapTsMs = -1;
   }
 
   /** Where the aircraft was last seen (the event's position). */
@@ -97,20 +115,9 @@ export class SignalLostMachine implements Slotted {
 
   /** An accepted update: closes an open event, and remembers where the aircraft was last seen. */
   update(o: Observation, out: AnomalyEvent[]): void {
-    if (this.open) {
-      this.open = false;
-      out.push(
-        anomalyEvent(
-          'signal_lost',
-          'closed',
-          'info',
-          this.last(),
-          { startedAt: this.lastTsMs, detectedAt: this.detectedAt, endedAt: o.tsMs },
-          this.airport(),
-          { silent_s: Math.round((o.tsMs - this.lastTsMs) / 1000), resumed_lat: o.lat, resumed_lon: o.lon },
-        ),
-      );
-    }
+    if (this.open) this.close(o.tsMs, o.lat, o.lon, out);
+    else if (this.lastTsMs >= 0 && o.tsMs - this.lastTsMs >= this.opts.signalLostAfterS * 1000)
+      this.keepGap(o); // silent long enough: the router may reveal it only now (lateTick)
     this.lastTsMs = o.tsMs;
     this.lastPhase = o.phase;
     this.lastLive = o.liveSource;
@@ -122,6 +129,98 @@ export class SignalLostMachine implements Slotted {
     this.lastSpeedMs = o.speedMs;
     this.lastTrackDeg = o.trackDeg;
     this.lastVrateMs = o.vrateMs;
+  }
+
+  private close(endTsMs: number, lat: number, lon: number, out: AnomalyEvent[]): void {
+    this.open = false;
+    out.push(
+      anomalyEvent(
+        'signal_lost',
+        'closed',
+        'info',
+        this.last(),
+        { startedAt: this.lastTsMs, detectedAt: this.detectedAt, endedAt: endTsMs },
+        this.airport(),
+        { silent_s: Math.round((endTsMs - this.lastTsMs) / 1000), resumed_lat: lat, resumed_lon: lon },
+      ),
+    );
+  }
+
+  /** Keeps the last report before a long silence and the first after it (for `lateTick`). */
+  private keepGap(o: Observation): void {
+    this.gapTsMs = this.lastTsMs;
+    this.gapLat = this.lastLat;
+    this.gapLon = this.lastLon;
+    this.gapAltM = this.lastAltM;
+    this.gapSpeedMs = this.lastSpeedMs;
+    this.gapTrackDeg = this.lastTrackDeg;
+    this.gapVrateMs = this.lastVrateMs;
+    this.gapPhase = this.lastPhase;
+    this.gapLive = this.lastLive;
+    this.gapCallsign = this.callsign;
+    this.gapEndTsMs = o.tsMs;
+    this.gapEndLat = o.lat;
+    this.gapEndLon = o.lon;
+  }
+
+  /**
+   * A silence revealed only after it ended: the aircraft's partition ran ahead of another, so the
+   * router waited for every partition to reach the deadline `dueMs` (the coverage evidence needs
+   * their reports) while this actor already had the reports after it. Decided as `tick` would have
+   * at the deadline, from the last report before the silence; if it opens, it closes at once at
+   * the first report after (the same two events, with the same id, as when revealed in time).
+   */
+  lateTick(dueMs: number, liveSinceMs: number, out: AnomalyEvent[], evidence: CoverageEvidence | null): void {
+    if (this.open || this.gapTsMs < 0 || this.gapTsMs + this.opts.signalLostAfterS * 1000 !== dueMs) return;
+    const now = {
+      tsMs: this.lastTsMs,
+      lat: this.lastLat,
+      lon: this.lastLon,
+      altM: this.lastAltM,
+      speedMs: this.lastSpeedMs,
+      trackDeg: this.lastTrackDeg,
+      vrateMs: this.lastVrateMs,
+      phase: this.lastPhase,
+      live: this.lastLive,
+      callsign: this.callsign,
+    };
+    this.setLast(
+      this.gapTsMs,
+      this.gapLat,
+      this.gapLon,
+      this.gapAltM,
+      this.gapSpeedMs,
+      this.gapTrackDeg,
+      this.gapVrateMs,
+    );
+    this.lastPhase = this.gapPhase;
+    this.lastLive = this.gapLive;
+    this.callsign = this.gapCallsign;
+    this.gapTsMs = -1;
+    this.tick(dueMs, liveSinceMs, out, evidence);
+    if (this.open) this.close(this.gapEndTsMs, this.gapEndLat, this.gapEndLon, out);
+    this.setLast(now.tsMs, now.lat, now.lon, now.altM, now.speedMs, now.trackDeg, now.vrateMs);
+    this.lastPhase = now.phase;
+    this.lastLive = now.live;
+    this.callsign = now.callsign;
+  }
+
+  private setLast(
+    tsMs: number,
+    lat: number,
+    lon: number,
+    altM: number,
+    speedMs: number,
+    trackDeg: number,
+    vrateMs: number,
+  ): void {
+    this.lastTsMs = tsMs;
+    this.lastLat = lat;
+    this.lastLon = lon;
+    this.lastAltM = altM;
+    this.lastSpeedMs = speedMs;
+    this.lastTrackDeg = trackDeg;
+    this.lastVrateMs = vrateMs;
   }
 
   /** A report that proves the transponder is heard but brings no new position (a stale one). */
@@ -323,4 +422,14 @@ function insideBy(box: SourceBox, lat: number, lon: number, marginM: number): bo
   'lastSpeedMs',
   'lastTrackDeg',
   'lastVrateMs',
+  'gapTsMs',
+  'gapLat',
+  'gapLon',
+  'gapAltM',
+  'gapSpeedMs',
+  'gapTrackDeg',
+  'gapVrateMs',
+  'gapEndTsMs',
+  'gapEndLat',
+  'gapEndLon',
 ]);
