@@ -11,9 +11,14 @@ import {
 } from './playback.ts';
 import { makeTrack } from './test-tracks.ts';
 
-/** An in-memory history: fixes by aircraft; slice() answers as the PostGIS query does. */
+/** An in-memory history: fixes by aircraft; frames() answers as the PostGIS query does. */
 class FakeHistory implements PlaybackSource {
   constructor(readonly fixes: Track[]) {}
+  async frames(bounds: readonly number[], bbox: BBox | null): Promise<Track[][]> {
+    const out: Track[][] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) out.push(await this.slice(bounds[i], bounds[i + 1], bbox));
+    return out;
+  }
   async slice(afterMs: number, toMs: number, bbox: BBox | null): Promise<Track[]> {
     const newest = new Map<string, Track>();
     for (const t of this.fixes) {
@@ -35,7 +40,7 @@ async function expected(h: FakeHistory, at: number, bbox: BBox | null) {
 }
 
 describe('PlaybackSession', () => {
-  it('snapshot + deltas hold exactly the newest fix per aircraft within the staleness, at every frame', async () => {
+  it('snapshot + deltas hold exactly the newest fix per aircraft within the staleness, at every frame, one frame behind the clock at most', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -74,7 +79,12 @@ describe('PlaybackSession', () => {
           for (const step of steps) {
             wall += step;
             await session.tick();
-            const at = session.clockMs();
+            // Frames lie on a grid one tick (2.5 s at 10x) apart: the newest one the clock reached.
+            const at = session.shownMs();
+            const clock = session.clockMs();
+            expect(at).toBeLessThanOrEqual(clock);
+            expect(clock - at).toBeLessThan(clock >= 1_060_000 ? 1 : 2_500);
+            expect((at - 1_000_000) % 2_500 === 0 || at === 1_060_000).toBe(true);
             const want = await expected(h, at, bbox);
             expect(new Set(mirror.flights.keys())).toEqual(new Set(want.keys()));
             for (const [id, t] of want) expect(mirror.flights.get(id)?.ts).toBe(t.ts);
@@ -142,11 +152,11 @@ describe('PlaybackSession', () => {
       makeTrack('a00001', { ts: 1_010_000 }),
       makeTrack('a00002', { ts: 1_098_000 }),
     ]);
-    const asked: [number, number][] = [];
+    const asked: number[][] = [];
     const source = {
-      slice: (a: number, b: number, box: BBox | null) => {
-        asked.push([a, b]);
-        return h.slice(a, b, box);
+      frames: (bounds: readonly number[], box: BBox | null) => {
+        asked.push([...bounds]);
+        return h.frames(bounds, box);
       },
     };
     let wall = 0;
@@ -169,7 +179,9 @@ describe('PlaybackSession', () => {
     await s.start();
     wall = 100_000;
     await s.tick();
-    expect(asked.at(-1)).toEqual([1_095_000, 1_100_000]);
+    // The read that brought the due frame: from 5 s before the clock, on the 250 ms grid.
+    const read = asked.find((b) => b.indexOf(1_100_000) > 0);
+    expect(read?.slice(0, 3)).toEqual([1_095_000, 1_095_250, 1_095_500]);
     const d = frames.at(-1) as unknown as { type: string; upserts: Track[] };
     expect(d.type).toBe('delta');
     expect(d.upserts.map((t) => t.icao24)).toEqual(['a00002']);
@@ -229,5 +241,93 @@ describe('playback messages and query', () => {
     expect(checkPlaybackQuery({ from: '0', to: String(now) }, now, 1000).ok).toBe(false);
     const v = checkPlaybackQuery({ from: '100', to: '200', at: '500', speed: '10', paused: '1' }, now, 1e9);
     expect(v).toEqual({ ok: true, value: { fromMs: 100, toMs: 200, atMs: 200, speed: 10, paused: true } });
+  });
+});
+
+describe('PlaybackSession read-ahead', () => {
+  it('reads each slice of history once, a chunk of frames per query, and sends every frame on the grid', async () => {
+    const fixes: Track[] = [];
+    for (let s = 0; s < 120; s++)
+      for (const id of ['a00001', 'a00002']) fixes.push(makeTrack(id, { ts: 1_000_000 + s * 1000 + 10 }));
+    const h = new FakeHistory(fixes);
+    const asked: number[][] = [];
+    const source = {
+      frames: (bounds: readonly number[], box: BBox | null) => {
+        asked.push([...bounds]);
+        return h.frames(bounds, box);
+      },
+    };
+    let wall = 0;
+    const deltas: number[] = [];
+    const s = new PlaybackSession(
+      source,
+      {
+        fromMs: 1_000_000,
+        toMs: 1_120_000,
+        speed: 10,
+        bbox: null,
+        encoding: 'json',
+        staleMs: STALE,
+        maxSliceMs: 5_000,
+        tickMs: 250,
+        readAheadFrames: 4,
+      },
+      (t) => {
+        const f = JSON.parse(t) as { type: string; ts: number };
+        if (f.type === 'delta') deltas.push(f.ts);
+      },
+      () => wall,
+    );
+    await s.start();
+    // Ticks on time: every 250 ms of wall time, 48 of them (the whole window at 10x).
+    for (let i = 0; i < 48; i++) {
+      wall += 250;
+      await s.tick();
+    }
+    expect(deltas).toEqual(Array.from({ length: 48 }, (_, i) => 1_000_000 + (i + 1) * 2_500));
+    const reads = asked.slice(1); // the first is the snapshot's
+    for (let i = 1; i < reads.length; i++) expect(reads[i][0]).toBe(reads[i - 1].at(-1));
+    expect(reads[0][0]).toBe(1_000_000);
+    expect(reads.at(-1)?.at(-1)).toBe(1_120_000);
+    for (const r of reads) expect(r.length - 1).toBe(4);
+  });
+
+  it('asks its scheduler to wake it when the next frame is due', async () => {
+    const wakes: number[] = [];
+    let wall = 1_000;
+    const s = new PlaybackSession(
+      new FakeHistory([makeTrack('a00001', { ts: 1_001_000 })]),
+      {
+        fromMs: 1_000_000,
+        toMs: 1_060_000,
+        speed: 4,
+        bbox: null,
+        encoding: 'json',
+        staleMs: STALE,
+        maxSliceMs: 5_000,
+        tickMs: 250,
+      },
+      () => {},
+      () => wall,
+      undefined,
+      (_run, delayMs) => {
+        wakes.push(delayMs);
+        return setTimeout(() => {}, 0);
+      },
+    );
+    await s.start();
+    expect(wakes.at(-1)).toBe(250);
+    wall += 100;
+    await s.tick();
+    expect(wakes.at(-1)).toBe(150);
+    wall += 200; // 50 ms past the first frame's time
+    await s.tick();
+    expect(s.shownMs()).toBe(1_001_000);
+    expect(wakes.at(-1)).toBe(200);
+    await s.control({ type: 'pause' });
+    const n = wakes.length;
+    await s.tick();
+    expect(wakes.length).toBe(n);
+    s.close();
   });
 });

@@ -7,15 +7,22 @@ import type { Encoding } from './groups.ts';
 
 /**
  * Playback of flights_history over `/ws/playback` (docs/edge.md): the same snapshot/delta frames
- * as live, with `ts` the playback time. Each tick asks the source for the slice of history that
- * the playback clock crossed since the previous frame; the source returns at most one row per
- * aircraft (its newest fix in the slice), so memory is bounded by the aircraft in view (the
- * `held` map: icao24 -> ts), never by the window. Aircraft silent for `staleMs` of playback time
- * are removed, as the live board expires them.
+ * as live, with `ts` the playback time. Frames lie on a grid of playback time, one tick of the
+ * edge apart at the current speed (`frameMs` = speed x tickMs, from the point the clock was last
+ * anchored), and each is sent when the playback clock reaches it. The rows come from the source
+ * ahead of time, a chunk of `readAheadFrames` frames per query (one query per second of wall time
+ * at the default 4 Hz, whatever the speed), each frame holding at most one row per aircraft (its
+ * newest fix in that frame's slice of time): so the query for the next second runs while this one
+ * plays, a slow query delays no frame as long as the database keeps up on average, and memory is
+ * bounded by the aircraft in view times at most two chunks of frames, never by the window.
+ * Aircraft silent for `staleMs` of playback time are removed, as the live board expires them.
  */
 export interface PlaybackSource {
-  /** Each aircraft's newest fix with afterMs < ts <= toMs inside bbox, as Tracks. */
-  slice(afterMs: number, toMs: number, bbox: BBox | null): Promise<Track[]>;
+  /**
+   * For consecutive slices of playback time, frame i being bounds[i] < ts <= bounds[i + 1]: each
+   * aircraft's newest fix in that slice inside bbox (null: everywhere), as Tracks.
+   */
+  frames(boundsMs: readonly number[], bbox: BBox | null): Promise<Track[][]>;
 }
 
 export const PLAYBACK_MIN_SPEED = 1;
@@ -32,13 +39,15 @@ export interface PlaybackOptions {
   /** Playback time an aircraft stays without a fix before it is removed (the live STALE_AFTER_S). */
   staleMs: number;
   /**
-   * A frame covers at most max(maxSliceMs, 2 ticks at the current speed) of playback time: when the
-   * database is slower than the clock the next frame shows the newest slice and skips the rows in
-   * between, instead of a larger slice that would be slower still (and fall further behind).
+   * When the database is slower than the clock, the next frame covers at most max(maxSliceMs,
+   * 2 frames) of playback time and the rows before are skipped: the newest slice, instead of a
+   * larger one that would be slower still (and fall further behind).
    */
   maxSliceMs: number;
-  /** The tick period (the edge's WS_TICK_HZ). */
+  /** The tick period (the edge's WS_TICK_HZ): frames are this much wall time apart. */
   tickMs: number;
+  /** Frames asked for per query, and read ahead (default 4: one second at 4 Hz). */
+  readAheadFrames?: number;
   /** Starts paused. */
   paused?: boolean;
 }
@@ -56,20 +65,31 @@ export type PlaybackControl =
 export interface PlaybackFrameStat {
   /** Playback time the frame shows. */
   atMs: number;
-  /** Rows (aircraft) the source returned. */
+  /** Rows (aircraft) in the frame. */
   rows: number;
   removes: number;
-  /** How long the source took. */
-  queryMs: number;
   /** Playback time the clock had reached when the frame was sent, minus atMs (>= 0: behind). */
   lagMs: number;
   bytes: number;
 }
 
+/** One query's figures: the frames it read ahead and how long the source took. */
+export interface PlaybackQueryStat {
+  frames: number;
+  rows: number;
+  queryMs: number;
+}
+
 /** A seek, subscribe or speed change in flight at most, plus these waiting; more closes the socket. */
 export const PLAYBACK_MAX_QUEUED = 8;
 
+interface AheadFrame {
+  toMs: number;
+  tracks: Track[];
+}
+
 export class PlaybackSession {
+  /** Playback time of the last frame sent: what the client shows. */
   private atMs: number;
   private speed: number;
   private paused: boolean;
@@ -78,14 +98,23 @@ export class PlaybackSession {
   private seq = 0;
   /** Aircraft the client holds -> their last fix's ts (playback time). */
   private readonly held = new Map<string, number>();
-  /** Playback clock: at wall time anchorWallMs the playback time was anchorAtMs. */
+  /** Playback clock: at wall time anchorWallMs the playback time was anchorAtMs; frames on its grid. */
   private anchorWallMs = 0;
   private anchorAtMs = 0;
+  /** Frames read but not sent yet, in order: they cover (atMs, fetchedToMs]. */
+  private ahead: AheadFrame[] = [];
+  private fetchedToMs: number;
+  private fetching: Promise<void> | null = null;
+  /** Bumped by every re-anchoring: a read for an older grid is dropped. */
+  private generation = 0;
   private busy: Promise<void> = Promise.resolve();
   private queued = 0;
   private ticking = false;
   private closed = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   readonly stats: PlaybackFrameStat[] = [];
+  readonly queryStats: PlaybackQueryStat[] = [];
+  private readonly readAhead: number;
 
   constructor(
     private readonly source: PlaybackSource,
@@ -93,32 +122,55 @@ export class PlaybackSession {
     private readonly send: (text: string) => void,
     private readonly wallNow: () => number,
     private readonly maxStats = 10_000,
+    /**
+     * Wakes the session when its next frame is due (the server passes setTimeout); without it the
+     * caller's tick() is the only clock (tests).
+     */
+    private readonly schedule?: (run: () => void, delayMs: number) => ReturnType<typeof setTimeout>,
   ) {
     this.atMs = clamp(o.atMs ?? o.fromMs, o.fromMs, o.toMs);
+    this.fetchedToMs = this.atMs;
     this.speed = o.speed;
     this.paused = o.paused === true;
     this.bbox = o.bbox;
+    this.readAhead = Math.max(1, o.readAheadFrames ?? 4);
   }
 
   /** The status frame first, then the snapshot at the start time. */
   start(): Promise<void> {
-    return this.run(async () => {
-      this.anchor();
-      await this.snapshot();
-    });
+    return this.run(() => this.snapshot()).finally(() => this.wake());
   }
 
   close(): void {
     this.closed = true;
+    this.unschedule();
+  }
+
+  /** Playback time of the last frame sent (what the client shows). */
+  shownMs(): number {
+    return this.atMs;
   }
 
   /** Playback time the clock shows now. */
   clockMs(): number {
-    if (this.paused || this.ended) return this.atMs;
+    if (this.paused || this.ended) return this.anchorAtMs;
     return Math.min(this.o.toMs, this.anchorAtMs + (this.wallNow() - this.anchorWallMs) * this.speed);
   }
 
-  /** One frame: the slice from the last frame to the clock. Skipped while the previous one runs. */
+  /** Playback time between two frames at the current speed (whole ms). */
+  private frameMs(): number {
+    return Math.max(1, Math.round(this.speed * this.o.tickMs));
+  }
+
+  /** The newest frame time the clock has reached: a grid point, or the end of the window. */
+  private dueMs(): number {
+    const clock = this.clockMs();
+    if (clock >= this.o.toMs) return this.o.toMs;
+    const f = this.frameMs();
+    return this.anchorAtMs + Math.floor((clock - this.anchorAtMs) / f) * f;
+  }
+
+  /** Sends the frames that are due, reading them first if the read-ahead has not. */
   tick(): Promise<void> {
     if (this.ticking || this.paused || this.ended || this.closed || this.queued > 0) return Promise.resolve();
     this.ticking = true;
@@ -126,6 +178,7 @@ export class PlaybackSession {
       .then(() => this.advance())
       .finally(() => {
         this.ticking = false;
+        this.wake();
       });
   }
 
@@ -139,51 +192,49 @@ export class PlaybackSession {
     return this.run(async () => {
       this.queued--;
       await this.apply(c);
-    });
+    }).finally(() => this.wake());
   }
 
   private async apply(c: PlaybackControl): Promise<void> {
     switch (c.type) {
       case 'pause':
-        this.atMs = this.clockMs();
+        // Paused where the client is: the last frame sent.
         this.paused = true;
+        this.anchor(this.atMs);
         this.sendStatus();
         return;
       case 'play':
         if (c.speed !== undefined) this.speed = c.speed;
         if (this.ended) {
           this.ended = false;
-          this.atMs = this.o.fromMs;
           this.paused = false;
-          this.anchor();
+          this.atMs = this.o.fromMs;
           await this.snapshot();
           return;
         }
         this.paused = false;
-        this.anchor();
+        this.anchor(this.atMs);
         this.sendStatus();
         return;
-      case 'speed':
-        this.atMs = this.clockMs();
+      case 'speed': {
+        const at = this.clockMs();
         this.speed = c.speed;
-        this.anchor();
+        this.anchor(at);
         this.sendStatus();
         return;
+      }
       case 'seek':
         this.atMs = clamp(c.ts, this.o.fromMs, this.o.toMs);
         this.ended = false;
-        this.anchor();
         await this.snapshot();
         return;
       case 'subscribe':
         this.bbox = c.bbox;
         this.atMs = this.clockMs();
-        this.anchor();
         await this.snapshot();
         return;
       case 'resync':
         this.atMs = this.clockMs();
-        this.anchor();
         await this.snapshot();
         return;
     }
@@ -195,51 +246,137 @@ export class PlaybackSession {
     return next;
   }
 
-  private anchor(): void {
+  /** Restarts the clock (and the frame grid) at playback time atMs; what was read ahead is dropped. */
+  private anchor(atMs: number): void {
     this.anchorWallMs = this.wallNow();
-    this.anchorAtMs = this.atMs;
+    this.anchorAtMs = atMs;
+    this.generation++;
+    this.ahead = [];
+    this.fetchedToMs = this.atMs;
+    this.fetching = null;
   }
 
   private async snapshot(): Promise<void> {
+    this.anchor(this.atMs);
     const t0 = performance.now();
-    const tracks = await this.source.slice(this.atMs - this.o.staleMs, this.atMs, this.bbox);
-    const queryMs = performance.now() - t0;
+    const [tracks] = await this.source.frames([this.atMs - this.o.staleMs, this.atMs], this.bbox);
+    this.recordQuery(1, tracks.length, performance.now() - t0);
     if (this.closed) return;
     this.held.clear();
     for (const t of tracks) this.held.set(t.icao24, t.ts);
     // The clock starts when the client has the snapshot, not while the query ran.
-    this.anchor();
+    this.anchor(this.atMs);
     this.sendStatus();
     const text = snapshotFrame(this.seq, this.atMs, this.rows(tracks, this.atMs));
     this.send(text);
-    this.record(this.atMs, tracks.length, 0, queryMs, text.length);
+    this.record(this.atMs, tracks.length, 0, text.length);
+    this.readMore();
+  }
+
+  /**
+   * Reads the next chunk of frames unless one is being read or enough are waiting. `dueMs`: the
+   * frame that must be in it (a tick found it missing); when that is more than a slice ahead of
+   * what was read, the rows in between are skipped.
+   */
+  private readMore(dueMs?: number): Promise<void> {
+    if (this.fetching !== null) return this.fetching;
+    if (this.closed || this.ended || this.fetchedToMs >= this.o.toMs) return Promise.resolve();
+    if (dueMs === undefined && this.ahead.length >= this.readAhead) return Promise.resolve();
+    const f = this.frameMs();
+    let from = this.fetchedToMs;
+    if (dueMs !== undefined) from = Math.max(from, dueMs - Math.max(this.o.maxSliceMs, 2 * f));
+    // The grid points after `from`, then as many more as the read-ahead asks.
+    const bounds = [from];
+    let next = this.anchorAtMs + (Math.floor((from - this.anchorAtMs) / f) + 1) * f;
+    const until = dueMs ?? from;
+    while (bounds.length <= this.readAhead || (bounds.at(-1) as number) < until) {
+      const b = Math.min(next, this.o.toMs);
+      bounds.push(b);
+      if (b >= this.o.toMs) break;
+      next += f;
+    }
+    const generation = this.generation;
+    const t0 = performance.now();
+    const read = this.source.frames(bounds, this.bbox).then((frames) => {
+      if (generation !== this.generation || this.closed) return;
+      let rows = 0;
+      for (let i = 0; i < frames.length; i++) {
+        this.ahead.push({ toMs: bounds[i + 1], tracks: frames[i] });
+        rows += frames[i].length;
+      }
+      this.fetchedToMs = bounds[bounds.length - 1];
+      this.recordQuery(frames.length, rows, performance.now() - t0);
+    });
+    const done = read.finally(() => {
+      if (this.fetching === done) this.fetching = null;
+    });
+    this.fetching = done;
+    return done;
   }
 
   private async advance(): Promise<void> {
-    if (this.paused || this.ended || this.closed) return;
-    const target = this.clockMs();
-    if (target <= this.atMs) return;
-    // A database slower than the clock: show the newest slice instead of queueing old ones.
-    const sliceMs = Math.max(this.o.maxSliceMs, 2 * this.speed * this.o.tickMs);
-    const after = Math.max(this.atMs, target - sliceMs);
-    const t0 = performance.now();
-    const tracks = await this.source.slice(after, target, this.bbox);
-    const queryMs = performance.now() - t0;
-    if (this.closed || this.paused) return;
-    this.atMs = target;
+    // A read in flight for an older grid, or one that stopped short of the due frame: read again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (this.paused || this.ended || this.closed) return;
+      const due = this.dueMs();
+      if (due <= this.atMs) break;
+      if (this.fetchedToMs >= due) {
+        this.emit(due);
+        break;
+      }
+      await this.readMore(this.fetching === null ? due : undefined);
+    }
+    this.readMore().catch(() => {});
+  }
+
+  /** One delta for the frames up to `due` (several, merged, when a tick came late). */
+  private emit(due: number): void {
+    let n = 0;
+    while (n < this.ahead.length && this.ahead[n].toMs <= due) n++;
+    const frames = this.ahead.splice(0, n);
+    let tracks: Track[];
+    if (frames.length === 1) tracks = frames[0].tracks;
+    else {
+      const newest = new Map<string, Track>();
+      for (const fr of frames) for (const t of fr.tracks) newest.set(t.icao24, t);
+      tracks = [...newest.values()];
+    }
+    this.atMs = due;
     for (const t of tracks) this.held.set(t.icao24, t.ts);
-    const oldest = target - this.o.staleMs;
+    const oldest = due - this.o.staleMs;
     const removes: string[] = [];
     for (const [id, ts] of this.held) if (ts <= oldest) removes.push(id);
     for (const id of removes) this.held.delete(id);
-    if (target >= this.o.toMs) this.ended = true;
+    if (due >= this.o.toMs) {
+      this.ended = true;
+      this.anchor(this.o.toMs);
+    }
     if (tracks.length > 0 || removes.length > 0) {
       this.seq++;
-      const text = deltaFrame(this.seq, target, this.rows(tracks, target), removes);
+      const text = deltaFrame(this.seq, due, this.rows(tracks, due), removes);
       this.send(text);
-      this.record(target, tracks.length, removes.length, queryMs, text.length);
+      this.record(due, tracks.length, removes.length, text.length);
     }
     if (this.ended) this.sendStatus();
+  }
+
+  /** With a scheduler: a timer for the next grid point (the edge's tick is the fallback). */
+  private wake(): void {
+    if (this.schedule === undefined) return;
+    this.unschedule();
+    if (this.paused || this.ended || this.closed) return;
+    const f = this.frameMs();
+    const next = Math.min(this.o.toMs, this.atMs + f - ((((this.atMs - this.anchorAtMs) % f) + f) % f));
+    const delay = Math.max(0, (next - this.anchorAtMs) / this.speed - (this.wallNow() - this.anchorWallMs));
+    this.timer = this.schedule(() => {
+      this.timer = null;
+      this.tick().catch(() => {});
+    }, delay);
+  }
+
+  private unschedule(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   private rows(tracks: Track[], frameTs: number): string[] {
@@ -248,9 +385,14 @@ export class PlaybackSession {
       : tracks.map((t) => trackJson(normalizeTrack(t, t.anomalies)));
   }
 
-  private record(atMs: number, rows: number, removes: number, queryMs: number, bytes: number): void {
+  private record(atMs: number, rows: number, removes: number, bytes: number): void {
     if (this.stats.length >= this.maxStats) this.stats.splice(0, this.maxStats / 2);
-    this.stats.push({ atMs, rows, removes, queryMs, lagMs: this.clockMs() - atMs, bytes });
+    this.stats.push({ atMs, rows, removes, lagMs: this.clockMs() - atMs, bytes });
+  }
+
+  private recordQuery(frames: number, rows: number, queryMs: number): void {
+    if (this.queryStats.length >= this.maxStats) this.queryStats.splice(0, this.maxStats / 2);
+    this.queryStats.push({ frames, rows, queryMs });
   }
 
   status(): PlaybackStatus {

@@ -600,9 +600,14 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
               // 5 s holds a fix of every aircraft reporting at the usual 1-5 s.
               maxSliceMs: 5_000,
               tickMs: 1000 / tickHz,
+              // One query per second of wall time, read a second ahead.
+              readAheadFrames: tickHz,
             },
             send,
             Date.now,
+            undefined,
+            // Each frame is sent when its playback time is due, not at the next edge tick.
+            (run, delayMs) => setTimeout(run, delayMs),
           );
         res.upgrade<PlaybackData>(
           { session: null, make, encoding: encoding.value },

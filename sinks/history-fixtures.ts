@@ -32,6 +32,8 @@ export interface StreamOptions {
   startMs: number;
   /** Seconds between one aircraft's fixes (every aircraft reports once per round). */
   stepMs?: number;
+  /** The first round to yield (a resumed write continues where it stopped; rows are the same). */
+  fromFix?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface StreamOptions {
  */
 export function* syntheticStream(o: StreamOptions): Generator<HistoryRow> {
   const step = o.stepMs ?? 5_000;
-  for (let k = 0; k < o.fixesPerAircraft; k++) {
+  for (let k = o.fromFix ?? 0; k < o.fixesPerAircraft; k++) {
     for (let a = 0; a < o.aircraft; a++) {
       const lat = 40 + (a % 100) * 0.01 + k * 0.0005;
       const lon = -74 + Math.floor(a / 100) * 0.01 + k * 0.0007;

@@ -5,6 +5,7 @@ import { DIST_DIR } from '../../ui/build.ts';
 import type { Config } from '../config/config.ts';
 import type { AnomalySink } from '../contract/ports.ts';
 import { postgisEdgeHistory } from '../db/edge-history.ts';
+import { PLAYBACK_PG_SETTINGS } from '../db/playback-queries.ts';
 import { createPool } from '../db/pool.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -27,7 +28,7 @@ export async function startConfiguredEdge(
   status: Record<string, () => unknown> = {},
 ): Promise<EdgeWiring> {
   const pool = config.DATABASE_URL
-    ? createPool(config.DATABASE_URL, { applicationName: 'skysentinel-edge' })
+    ? createPool(config.DATABASE_URL, { applicationName: 'skysentinel-edge', settings: PLAYBACK_PG_SETTINGS })
     : null;
   const history: EdgeHistory | undefined = pool ? postgisEdgeHistory(pool) : undefined;
   if (pool) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { EdgeHistory } from '../../edge/server.ts';
 import { queryAnomalyById, queryLastKnown, queryNearbyAircraft, queryTrail } from './event-queries.ts';
-import { queryPlaybackSlice } from './playback-queries.ts';
+import { queryPlaybackFrames } from './playback-queries.ts';
 import { queryAnomalies, queryFlightTrack } from './queries.ts';
 
 /** The edge's PostGIS reads over one pool: history, anomalies, event cards and playback. */
@@ -14,7 +14,7 @@ export function postgisEdgeHistory(pool: pg.Pool): EdgeHistory {
       trail: (icao24, fromMs, toMs, maxPoints) => queryTrail(pool, icao24, fromMs, toMs, maxPoints),
       lastKnown: (icao24, sinceMs) => queryLastKnown(pool, icao24, sinceMs),
       nearby: (q) => queryNearbyAircraft(pool, q),
-      playback: { slice: (afterMs, toMs, bbox) => queryPlaybackSlice(pool, afterMs, toMs, bbox) },
+      playback: { frames: (boundsMs, bbox) => queryPlaybackFrames(pool, boundsMs, bbox) },
     },
   };
 }

@@ -11,6 +11,18 @@ export interface PoolOptions {
   /** Give up connecting after this long, so a dead server fails fast and the caller can retry. */
   connectTimeoutMs?: number;
   applicationName?: string;
+  /** Server settings for every connection (sent at connect, e.g. PLAYBACK_PG_SETTINGS). */
+  settings?: Readonly<Record<string, string>>;
+}
+
+/** `-c name=value` options for a connection's startup packet (names and values are ours, plain). */
+function startupOptions(settings: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (settings === undefined) return undefined;
+  const parts = Object.entries(settings).map(([k, v]) => {
+    if (!/^[a-z_.]+$/.test(k) || !/^[\w.]+$/.test(v)) throw new Error(`bad PostgreSQL setting ${k}=${v}`);
+    return `-c ${k}=${v}`;
+  });
+  return parts.length === 0 ? undefined : parts.join(' ');
 }
 
 /** Throws a ConfigError (exit 78) naming DATABASE_URL when it is empty. */
@@ -29,6 +41,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     max: options.max ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000, // five seconds
     application_name: options.applicationName ?? 'skysentinel',
+    options: startupOptions(options.settings),
   });
   // An idle client losing its server emits 'error' on the pool; without a listener that kills the
   // process. The next query gets a fresh connection (or a clear error), so logging is enough.
