@@ -1,4 +1,5 @@
 import type { HistoryRow } from '../runtime/contract/index.ts';
+import { COPY_BINARY_SIGNATURE, PG_EPOCH_MS } from '../runtime/db/copy-binary-reader.ts';
 
 /**
  * PostgreSQL binary COPY encoding of history rows. Binary, not text: the server then parses no
@@ -25,8 +26,6 @@ export const HISTORY_COLUMNS = [
   'smooth_alt_m',
 ] as const;
 
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
-const PG_EPOCH_MS = 946_684_800_000; // 2000-01-01T00:00:00Z, where timestamptz counts from
 const TWO_32 = 4_294_967_296;
 // Per row without its strings: field count, 14 lengths, int64 ts, 25-byte EWKB, 6 float4,
 // 2 float8, 1 bool.
@@ -58,7 +57,7 @@ export function encodeHistoryBinary(
   const buf = Buffer.allocUnsafe(size);
   let o = 0;
   if (header) {
-    SIGNATURE.copy(buf, 0);
+    COPY_BINARY_SIGNATURE.copy(buf, 0);
     buf.writeInt32BE(0, 11); // flags
     buf.writeInt32BE(0, 15); // header extension length
     o = 19;

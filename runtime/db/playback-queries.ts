@@ -1,12 +1,16 @@
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { AnomalyType, BBox, Track } from '../contract/index.ts';
+import { CopyBinaryReader } from './copy-binary-reader.ts';
 import type { Queryable } from './queries.ts';
 
 /**
  * Playback reads (edge/playback.ts): time-sliced, so memory never grows with the window. One
- * query reads a chunk of consecutive frames and returns at most one row per aircraft per frame
- * (its newest fix in that frame's slice: `DISTINCT ON (frame, icao24)`), so what the edge holds is
- * bounded by the aircraft in view times the frames of a chunk, not by the rows in the window. The
- * chunk's ts bounds prune the day partitions and the BRIN on ts narrows the partition.
+ * query reads a chunk of consecutive frames (a second of wall time) as a binary COPY stream in
+ * the order the rows lie on disk (the BRIN on ts narrows the day partition the chunk's bounds
+ * pick; no sort), and keeps only each aircraft's newest fix per frame while the chunks arrive: what
+ * the edge holds is bounded by the aircraft in view times the frames of a chunk, not by the rows
+ * in the window. Why not `DISTINCT ON` and pg's text rows: docs/benchmarks.md, "Playback".
  */
 
 /** Anomalies that started within this before a slice still mark their aircraft while open. */
@@ -15,38 +19,50 @@ export const OPEN_MARK_MAX_MS = 3_600_000;
 export const CLOSED_MARK_MS = 60_000;
 
 /**
- * Session settings for the connections that run playback queries (createPool's `settings`): a
- * chunk at 10x with 15,000 aircraft sorts ~150,000 rows, which spills to disk at the default 4 MB
- * work_mem (twice as slow), and its cost passes jit_above_cost, whose compilation alone takes
- * longer than the query (docs/benchmarks.md, "Playback").
+ * Session settings for the edge's connections (createPool's `settings`): a playback chunk's
+ * estimated cost passes jit_above_cost, and compiling it takes longer than running it.
  */
-export const PLAYBACK_PG_SETTINGS: Readonly<Record<string, string>> = { jit: 'off', work_mem: '64MB' };
+export const PLAYBACK_PG_SETTINGS: Readonly<Record<string, string>> = { jit: 'off' };
 
-type FrameRow = [
-  frame: number,
-  icao24: string,
-  callsign: string | null,
-  tsMs: number,
-  lat: number,
-  lon: number,
-  altM: number | null,
-  speedMs: number | null,
-  trackDeg: number | null,
-  vrateMs: number | null,
-  onGround: boolean,
-  squawk: string | null,
-];
+const COLUMNS =
+  'icao24, callsign, ts, smooth_lat, smooth_lon, smooth_alt_m, speed_ms, track_deg, vrate_ms, on_ground, squawk';
+const FIELDS = 11;
 
-/** bbox as four nullable parameters ($4..$7); w > e crosses the antimeridian. */
-const BBOX_WHERE = `($4::float8 IS NULL OR CASE WHEN $4::float8 <= $6::float8
-      THEN geom && ST_MakeEnvelope($4, $5, $6, $7, 4326)
-      ELSE geom && ST_MakeEnvelope($4, $5, 180, $7, 4326) OR geom && ST_MakeEnvelope(-180, $5, $6, $7, 4326) END)`;
+/** A number for SQL text (COPY takes no parameters): finite, as JavaScript prints it. */
+function sqlNumber(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
+  return String(x);
+}
+
+/** The bbox condition with literal bounds; w > e crosses the antimeridian. */
+function bboxWhere(bbox: BBox | null): string {
+  if (bbox === null) return 'true';
+  const [w, s, e, n] = bbox.map(sqlNumber);
+  return Number(w) <= Number(e)
+    ? `geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)`
+    : `(geom && ST_MakeEnvelope(${w}, ${s}, 180, ${n}, 4326) OR geom && ST_MakeEnvelope(-180, ${s}, ${e}, ${n}, 4326))`;
+}
+
+/** Runs work on one connection: a pool's (checked out and returned) or the one given. */
+async function onClient<T>(db: Queryable, work: (c: pg.Client | pg.PoolClient) => Promise<T>): Promise<T> {
+  if (!(db instanceof pg.Pool)) return work(db);
+  const c = await db.connect();
+  let failed = false;
+  try {
+    return await work(c);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    // A COPY that failed half-way leaves the connection in an unknown state: close it.
+    c.release(failed);
+  }
+}
 
 /**
  * For consecutive slices of playback time (frame i: boundsMs[i] < ts <= boundsMs[i + 1], bounds
  * increasing): each aircraft's newest fix inside `bbox` (null: everywhere) in each slice, as
  * Tracks (smoothed position, like the live board), with the anomalies open at the chunk's end.
- * `width_bucket` over `ts - 1 µs` puts a fix lying exactly on a bound into the slice it closes.
  */
 export async function queryPlaybackFrames(
   db: Queryable,
@@ -57,37 +73,63 @@ export async function queryPlaybackFrames(
   if (n < 1) return [];
   for (let i = 0; i < n; i++)
     if (!(boundsMs[i] < boundsMs[i + 1])) throw new Error('playback frame bounds must increase');
-  const b = bbox ?? [null, null, null, null];
-  const res = await db.query<FrameRow>({
-    text: `SELECT DISTINCT ON (f, icao24) f, icao24, callsign, date_part('epoch', ts) * 1000,
-        smooth_lat, smooth_lon, smooth_alt_m, speed_ms, track_deg, vrate_ms, on_ground, squawk
-      FROM (SELECT width_bucket(ts - interval '1 microsecond',
-          (SELECT array_agg(to_timestamp(x / 1000) ORDER BY x) FROM unnest($1::float8[]) x)) - 1 AS f, *
-        FROM flights_history
-        WHERE ts > to_timestamp($2::float8 / 1000) AND ts <= to_timestamp($3::float8 / 1000) AND ${BBOX_WHERE}) s
-      ORDER BY f, icao24, ts DESC`,
-    values: [boundsMs, boundsMs[0], boundsMs[n], ...b],
-    rowMode: 'array',
+  // Per frame: aircraft (an icao24's hex value, or the text when it is not hex) -> newest fix.
+  const newest = Array.from({ length: n }, () => new Map<number | string, Track>());
+  const r = new CopyBinaryReader(FIELDS);
+  let f = 0;
+  const onRow = (buf: Buffer) => {
+    const ts = Math.round(r.timestampMs(2));
+    // Rows arrive roughly in ts order: start from the last row's frame.
+    while (f > 0 && ts <= boundsMs[f]) f--;
+    while (f < n - 1 && ts > boundsMs[f + 1]) f++;
+    const hex = r.hex24(buf, 0);
+    const key = hex >= 0 ? hex : (r.text(buf, 0) as string);
+    const frame = newest[f];
+    const t = frame.get(key);
+    if (t === undefined) {
+      frame.set(key, {
+        icao24: r.text(buf, 0) as string,
+        callsign: r.text(buf, 1),
+        lat: r.float8(3),
+        lon: r.float8(4),
+        alt_m: r.float(5),
+        speed_ms: r.float(6),
+        track_deg: r.float(7),
+        vrate_ms: r.float(8),
+        on_ground: r.bool(9),
+        squawk: r.text(buf, 10),
+        ts,
+        anomalies: [],
+      });
+      return;
+    }
+    if (t.ts >= ts) return;
+    // A newer fix of an aircraft this frame holds (most rows): overwrite it in place, no garbage.
+    if (!r.sameAscii(buf, 1, t.callsign)) t.callsign = r.text(buf, 1);
+    t.lat = r.float8(3);
+    t.lon = r.float8(4);
+    t.alt_m = r.float(5);
+    t.speed_ms = r.float(6);
+    t.track_deg = r.float(7);
+    t.vrate_ms = r.float(8);
+    t.on_ground = r.bool(9);
+    if (!r.sameAscii(buf, 10, t.squawk)) t.squawk = r.text(buf, 10);
+    t.ts = ts;
+  };
+  const sql = `COPY (SELECT ${COLUMNS} FROM flights_history
+    WHERE ts > to_timestamp(${sqlNumber(boundsMs[0])}::float8 / 1000) AND ts <= to_timestamp(${sqlNumber(boundsMs[n])}::float8 / 1000)
+      AND ${bboxWhere(bbox)}) TO STDOUT (FORMAT binary)`;
+  await onClient(db, async (c) => {
+    for await (const chunk of c.query(copyTo(sql)) as AsyncIterable<Buffer>) r.push(chunk, onRow);
+    r.end();
   });
-  const frames: Track[][] = Array.from({ length: n }, () => []);
-  if (res.rows.length === 0) return frames;
+  if (newest.every((m) => m.size === 0)) return newest.map(() => []);
   const marks = await queryOpenAnomalyTypes(db, boundsMs[n]);
-  for (const r of res.rows)
-    frames[r[0]].push({
-      icao24: r[1],
-      callsign: r[2],
-      lat: r[4],
-      lon: r[5],
-      alt_m: r[6],
-      speed_ms: r[7],
-      track_deg: r[8],
-      vrate_ms: r[9],
-      on_ground: r[10],
-      squawk: r[11],
-      ts: Math.round(r[3]),
-      anomalies: marks.get(r[1]) ?? [],
-    });
-  return frames;
+  return newest.map((m) => {
+    const tracks = [...m.values()];
+    if (marks.size > 0) for (const t of tracks) t.anomalies = marks.get(t.icao24) ?? [];
+    return tracks;
+  });
 }
 
 /** icao24 -> anomaly types open at atMs (or closed within CLOSED_MARK_MS of it). */
