@@ -16,7 +16,8 @@
  * Env: BENCH_AIRCRAFT (15,000), BENCH_MINUTES (60), BENCH_SPEED (10), BENCH_PLAY_S (wall seconds
  * of playback; default the whole window at BENCH_SPEED; 0: write only), BENCH_CONNECTIONS (sink
  * connections, 2), BENCH_DB (the database's name), BENCH_FRESH=1 (drop it and write again),
- * BENCH_DROP=1 (drop it at the end: ~9 GB for the full hour), DATABASE_URL.
+ * BENCH_DROP=1 (drop it at the end: ~9 GB for the full hour), BENCH_SHAPE_CHUNKS (12 chunks of 4
+ * frames read both ways before playing, to compare the query shapes by CPU; 0 skips), DATABASE_URL.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,7 +26,9 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import WebSocket from 'ws';
+import { SERVICE_NODE_FLAGS } from '../runtime/cli/node-flags.ts';
 import { migrate } from '../runtime/db/migrator.ts';
+import { queryPlaybackFrames } from '../runtime/db/playback-queries.ts';
 import { createClient } from '../runtime/db/pool.ts';
 import { databaseUrlFromEnv, withDatabase } from '../runtime/db/test-db.ts';
 import { syntheticStream } from '../sinks/history-fixtures.ts';
@@ -55,6 +58,94 @@ const rssOf = (pid: number): number => {
 const load = () => loadavg().map((x) => Math.round(x * 10) / 10);
 const en = (n: number) => Math.round(n).toLocaleString('en');
 const log = (s: string) => console.log(`[bench:playback] ${s}`);
+const SHAPE_CHUNKS = Number(process.env.BENCH_SHAPE_CHUNKS ?? 12);
+
+/** CPU ms (user + system) a local process has used, from /proc. */
+function cpuMsOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // clock ticks at 100 Hz
+}
+
+/**
+ * The baseline the edge's query replaced, for the same chunk of frames: the same `DISTINCT ON
+ * (frame, icao24)` read as pg's text rows (a query with parameters), not a binary COPY.
+ */
+async function distinctOnTextFrames(db: pg.Client, bounds: number[]): Promise<number> {
+  const n = bounds.length - 1;
+  const res = await db.query({
+    text: `SELECT DISTINCT ON (f, icao24) f, icao24, callsign, date_part('epoch', ts) * 1000,
+        smooth_lat, smooth_lon, smooth_alt_m, speed_ms, track_deg, vrate_ms, on_ground, squawk
+      FROM (SELECT width_bucket(ts - interval '1 microsecond',
+          (SELECT array_agg(to_timestamp(x / 1000) ORDER BY x) FROM unnest($1::float8[]) x)) - 1 AS f, *
+        FROM flights_history WHERE ts > to_timestamp($2::float8 / 1000) AND ts <= to_timestamp($3::float8 / 1000)) s
+      ORDER BY f, icao24, ts DESC`,
+    values: [bounds, bounds[0], bounds[n]],
+    rowMode: 'array',
+  });
+  return res.rows.length;
+}
+
+/**
+ * CPU per frame of three query shapes over the same chunks of this window (10x, 4 frames a
+ * chunk), alternated so load affects both alike: the PostgreSQL backend's (from /proc) and this
+ * process's. CPU time, not wall time: the machine is shared.
+ */
+async function compareShapes(db: pg.Client) {
+  if (SHAPE_CHUNKS < 1) return null;
+  await db.query('SET jit = off');
+  await db.query("SET work_mem = '64MB'"); // the baseline's sort in memory, its best case
+  const backend = (await db.query('SELECT pg_backend_pid() AS p')).rows[0].p as number;
+  const frameMs = SPEED * TICK_MS;
+  const acc = {
+    distinctOnCopy: { pg: 0, node: 0, rows: 0 },
+    allRowsCopy: { pg: 0, node: 0, rows: 0 },
+    distinctOnText: { pg: 0, node: 0, rows: 0 },
+  };
+  const kinds = ['distinctOnCopy', 'allRowsCopy', 'distinctOnText'] as const;
+  for (let i = 0; i < SHAPE_CHUNKS; i++) {
+    const from = startMs + Math.min(60_000, WINDOW_MS / 4) + i * 4 * frameMs;
+    const bounds = [0, 1, 2, 3, 4].map((k) => from + k * frameMs);
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[(i + k) % kinds.length];
+      const p0 = cpuMsOf(backend);
+      const u0 = process.cpuUsage();
+      const rows =
+        kind === 'distinctOnText'
+          ? await distinctOnTextFrames(db, bounds)
+          : (
+              await queryPlaybackFrames(
+                db,
+                bounds,
+                null,
+                kind === 'allRowsCopy' ? 'all-rows' : 'newest-per-frame',
+              )
+            ).reduce((n, f) => n + f.length, 0);
+      const u = process.cpuUsage(u0);
+      acc[kind].pg += cpuMsOf(backend) - p0;
+      acc[kind].node += (u.user + u.system) / 1000;
+      acc[kind].rows += rows;
+    }
+  }
+  await db.query('RESET ALL');
+  const frames = SHAPE_CHUNKS * 4;
+  const per = (a: { pg: number; node: number; rows: number }) => ({
+    pgCpuMsPerFrame: Math.round((a.pg / frames) * 10) / 10,
+    edgeCpuMsPerFrame: Math.round((a.node / frames) * 10) / 10,
+    rowsPerFrame: Math.round(a.rows / frames),
+  });
+  const out = {
+    frames,
+    distinctOnCopy: per(acc.distinctOnCopy),
+    allRowsCopy: per(acc.allRowsCopy),
+    distinctOnText: per(acc.distinctOnText),
+  };
+  const say = (x: ReturnType<typeof per>) => `${x.pgCpuMsPerFrame} + ${x.edgeCpuMsPerFrame}`;
+  log(
+    `query shapes over ${frames} frames at ${SPEED}x, CPU ms per frame (PostgreSQL + edge): DISTINCT ON as binary COPY ` +
+      `${say(out.distinctOnCopy)} (the edge's), all rows as binary COPY ${say(out.allRowsCopy)}, DISTINCT ON as text rows ${say(out.distinctOnText)}`,
+  );
+  return out;
+}
 
 if (!/^[a-z_][a-z0-9_]*$/.test(DB_NAME))
   throw new Error(`BENCH_DB must be a plain lower-case name: ${DB_NAME}`);
@@ -192,6 +283,7 @@ if (rowsStored === EXPECTED_ROWS) {
   await c.query('ANALYZE flights_history');
 }
 const sizeMb = mb(Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b));
+const shapes = await compareShapes(c);
 const finalMeta = (await c.query('SELECT written_rows, write_s FROM bench_playback_window')).rows[0];
 await c.end();
 log(`${DB_NAME}: ${en(rowsStored)} rows, ${en(sizeMb)} MB on disk`);
@@ -201,7 +293,8 @@ try {
   if (PLAY_S > 0) {
     // 3. The edge in its own process.
     child = fork(fileURLToPath(new URL('./bench/playback-edge-process.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
+      // The flags the service runs with (a 64 MB young generation: a frame's rows die young).
+      execArgv: ['--import', 'tsx', ...SERVICE_NODE_FLAGS],
       env: { ...process.env, DATABASE_URL: url },
     });
     const [hello] = (await once(child, 'message')) as [{ port: number }];
@@ -304,6 +397,7 @@ try {
       edgeRssMaxMb: mb(Math.max(...rss)),
       edgeRssEndMb: mb(rss.at(-1) ?? 0),
       wsMbReceived: mb(bytes),
+      shapes,
       loadStart,
       loadMid,
       loadEnd: load(),

@@ -6,11 +6,12 @@ import type { Queryable } from './queries.ts';
 
 /**
  * Playback reads (edge/playback.ts): time-sliced, so memory never grows with the window. One
- * query reads a chunk of consecutive frames (a second of wall time) as a binary COPY stream in
- * the order the rows lie on disk (the BRIN on ts narrows the day partition the chunk's bounds
- * pick; no sort), and keeps only each aircraft's newest fix per frame while the chunks arrive: what
- * the edge holds is bounded by the aircraft in view times the frames of a chunk, not by the rows
- * in the window. Why not `DISTINCT ON` and pg's text rows: docs/benchmarks.md, "Playback".
+ * query reads a chunk of consecutive frames (a second of wall time): each aircraft's newest fix in
+ * each frame's slice (`DISTINCT ON (frame, icao24)`; the chunk's bounds prune the day partitions,
+ * the BRIN on ts narrows the partition), as a binary COPY stream (no text to parse: about half
+ * the edge's CPU of pg's text rows). What the edge holds is bounded by the aircraft in view times
+ * the frames of a chunk, not by the rows in the window. The shapes measured: docs/benchmarks.md,
+ * "Playback".
  */
 
 /** Anomalies that started within this before a slice still mark their aircraft while open. */
@@ -19,10 +20,12 @@ export const OPEN_MARK_MAX_MS = 3_600_000;
 export const CLOSED_MARK_MS = 60_000;
 
 /**
- * Session settings for the edge's connections (createPool's `settings`): a playback chunk's
- * estimated cost passes jit_above_cost, and compiling it takes longer than running it.
+ * Session settings for the edge's connections (createPool's `settings`): a chunk at 10x with
+ * 15,000 aircraft sorts ~150,000 rows (24 MB), which spills to disk at the default 4 MB work_mem
+ * (twice as slow), and its estimated cost passes jit_above_cost, whose compilation takes longer
+ * than the query.
  */
-export const PLAYBACK_PG_SETTINGS: Readonly<Record<string, string>> = { jit: 'off' };
+export const PLAYBACK_PG_SETTINGS: Readonly<Record<string, string>> = { jit: 'off', work_mem: '64MB' };
 
 const COLUMNS =
   'icao24, callsign, ts, smooth_lat, smooth_lon, smooth_alt_m, speed_ms, track_deg, vrate_ms, on_ground, squawk';
@@ -60,6 +63,15 @@ async function onClient<T>(db: Queryable, work: (c: pg.Client | pg.PoolClient) =
 }
 
 /**
+ * `newest-per-frame` (the edge's): PostgreSQL keeps each aircraft's newest fix per frame
+ * (`DISTINCT ON (frame, icao24)`, a sort of the chunk's rows in work_mem) and sends only those.
+ * `all-rows`: every row of the chunk in disk order, no sort, the edge keeping the newest as they
+ * arrive; less work for PostgreSQL, 2.5 times the rows for the edge to decode at 10x (kept for
+ * bench:playback's comparison, docs/benchmarks.md).
+ */
+export type PlaybackQueryShape = 'newest-per-frame' | 'all-rows';
+
+/**
  * For consecutive slices of playback time (frame i: boundsMs[i] < ts <= boundsMs[i + 1], bounds
  * increasing): each aircraft's newest fix inside `bbox` (null: everywhere) in each slice, as
  * Tracks (smoothed position, like the live board), with the anomalies open at the chunk's end.
@@ -68,6 +80,7 @@ export async function queryPlaybackFrames(
   db: Queryable,
   boundsMs: readonly number[],
   bbox: BBox | null,
+  shape: PlaybackQueryShape = 'newest-per-frame',
 ): Promise<Track[][]> {
   const n = boundsMs.length - 1;
   if (n < 1) return [];
@@ -116,9 +129,16 @@ export async function queryPlaybackFrames(
     if (!r.sameAscii(buf, 10, t.squawk)) t.squawk = r.text(buf, 10);
     t.ts = ts;
   };
-  const sql = `COPY (SELECT ${COLUMNS} FROM flights_history
-    WHERE ts > to_timestamp(${sqlNumber(boundsMs[0])}::float8 / 1000) AND ts <= to_timestamp(${sqlNumber(boundsMs[n])}::float8 / 1000)
-      AND ${bboxWhere(bbox)}) TO STDOUT (FORMAT binary)`;
+  const lo = `to_timestamp(${sqlNumber(boundsMs[0])}::float8 / 1000)`;
+  const hi = `to_timestamp(${sqlNumber(boundsMs[n])}::float8 / 1000)`;
+  const rows = `SELECT ${COLUMNS} FROM flights_history WHERE ts > ${lo} AND ts <= ${hi} AND ${bboxWhere(bbox)}`;
+  // width_bucket over ts - 1 µs: a fix exactly on a bound falls in the slice it closes.
+  const frameOf = `width_bucket(ts - interval '1 microsecond', ARRAY[${boundsMs.map((b) => `to_timestamp(${sqlNumber(b)}::float8 / 1000)`).join(', ')}])`;
+  const sql =
+    shape === 'all-rows'
+      ? `COPY (${rows}) TO STDOUT (FORMAT binary)`
+      : `COPY (SELECT ${COLUMNS} FROM (SELECT DISTINCT ON (f, icao24) ${frameOf} AS f, ${COLUMNS} FROM (${rows}) r
+          ORDER BY f, icao24, ts DESC) s) TO STDOUT (FORMAT binary)`;
   await onClient(db, async (c) => {
     for await (const chunk of c.query(copyTo(sql)) as AsyncIterable<Buffer>) r.push(chunk, onRow);
     r.end();
