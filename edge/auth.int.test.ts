@@ -26,7 +26,25 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>the ui</title>');
   writeFileSync(join(dir, 'assets', 'app-1.js'), 'console.log(1)');
-  edge = await startEdge({ port: 0, token: TOKEN, autoTick: false, uiDir: dir });
+  // A stand-in history: playback plays one aircraft (the queries are not what this file tests).
+  const none = async () => null;
+  edge = await startEdge({
+    port: 0,
+    token: TOKEN,
+    autoTick: false,
+    uiDir: dir,
+    history: {
+      flightTrack: none,
+      anomalies: async () => [],
+      events: {
+        anomalyById: none,
+        trail: async () => [],
+        lastKnown: none,
+        nearby: async () => ({ count: 0, icao24s: [] }),
+        playback: { slice: async (_after, toMs) => [makeTrack('def456', { ts: toMs - 1 })] },
+      },
+    },
+  });
   edge.board.upsert(makeTrack('abc123', { lon: 1, lat: 2, ts: Date.now() }));
   edge.tick(); // snapshots come from what the last tick published
   host = `127.0.0.1:${edge.port}`;
@@ -133,7 +151,7 @@ describe('EDGE_TOKEN in a browser: ?token= once, then a cookie', () => {
       const head = await fetch(`http://${host}${path}`, { method: 'HEAD', headers: withCookie });
       expect(head.status, `HEAD ${path}`).toBe(200);
     }
-    expect((await http(edge.port, 'GET', '/history/abc123', withCookie)).status).toBe(503); // no database: past auth
+    expect((await http(edge.port, 'GET', '/history/abc123', withCookie)).status).toBe(404); // past auth: no history
   });
 
   it('API routes without a valid token answer 401 with a JSON error saying how', async () => {
@@ -199,9 +217,18 @@ describe('EDGE_TOKEN in a browser: ?token= once, then a cookie', () => {
     c.close();
     expect(await upgrade(url, { Authorization: `Bearer ${TOKEN}` })).toBe('open');
     expect(await upgrade(`${url}?token=${encodeURIComponent(TOKEN)}`)).toBe('open');
-    // Playback: without a database it is a 503, but only once the cookie got it past the token.
-    expect(await upgrade(`ws://${host}/ws/playback`)).toBe(401);
-    expect(await upgrade(`ws://${host}/ws/playback`, { Cookie: COOKIE })).toBe(503);
+    // Playback plays history over a cookie-authorised socket too.
+    const now = Date.now();
+    const playbackUrl = `ws://${host}/ws/playback?from=${now - 600_000}&to=${now - 60_000}&speed=10`;
+    expect(await upgrade(playbackUrl)).toBe(401);
+    expect(await upgrade(playbackUrl, { Cookie: `${AUTH_COOKIE}=forged` })).toBe(401);
+    const p = await TestClient.connect(playbackUrl, { Cookie: COOKIE, Origin: `http://${host}` });
+    await p.until(
+      () => p.mirror.flights.has('def456'),
+      'a played-back aircraft over a cookie-authorised socket',
+    );
+    expect(p.frames[0]).toMatchObject({ type: 'hello', mode: 'playback' });
+    p.close();
   });
 });
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../runtime/db/test-db.ts';
 import { ensureUiBuilt } from './build.ts';
 import { launchBrowser, screenshot } from './e2e/browser.ts';
 import { type FixturePipeline, startFixturePipeline } from './e2e/pipeline.ts';
@@ -8,8 +9,9 @@ import { type FixturePipeline, startFixturePipeline } from './e2e/pipeline.ts';
 /**
  * The built UI in headless Chromium against the real edge with EDGE_TOKEN set (the NYC fixture
  * replayed at 20x): without the token the page is the edge's login prompt and nothing of the
- * traffic; with it (typed in, or `/?token=` once) the globe, aircraft and live WebSocket frames;
- * a reload keeps working on the cookie; a page of another origin cannot open the WebSocket.
+ * traffic; with it (typed in, or `/?token=` once) the globe, aircraft and live WebSocket frames,
+ * and playback of PostGIS history over /ws/playback; a reload keeps working on the cookie; a page
+ * of another origin cannot open the WebSocket.
  */
 const PORT = 18270;
 const FOREIGN_PORT = 18271;
@@ -17,6 +19,7 @@ const TOKEN = 'e2e-t0ken with spaces';
 const SPEED = 20;
 
 describe('the UI with EDGE_TOKEN set', () => {
+  let db: TestDatabase;
   let pipeline: FixturePipeline;
   let browser: Browser;
   let context: BrowserContext;
@@ -25,6 +28,8 @@ describe('the UI with EDGE_TOKEN set', () => {
   /** WebSocket frames the page received (all sockets), counted as they arrive. */
   let framesReceived = 0;
   let socketsOpened = 0;
+  /** Text frames received on /ws/playback sockets. */
+  const playbackFrames: string[] = [];
 
   const status = () => page.getByTestId('connection-state').getAttribute('data-status');
   const shown = async () => Number((await page.getByTestId('visible-count').textContent()) ?? 0);
@@ -37,14 +42,22 @@ describe('the UI with EDGE_TOKEN set', () => {
 
   beforeAll(async () => {
     ensureUiBuilt();
-    pipeline = await startFixturePipeline({ port: PORT, speed: SPEED, env: { EDGE_TOKEN: TOKEN } });
+    db = await createTestDatabase('ui_auth');
+    pipeline = await startFixturePipeline({
+      port: PORT,
+      speed: SPEED,
+      databaseUrl: db.url,
+      env: { EDGE_TOKEN: TOKEN },
+    });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.on('websocket', (ws) => {
       socketsOpened++;
-      ws.on('framereceived', () => {
+      const playback = ws.url().includes('/ws/playback');
+      ws.on('framereceived', (f) => {
         framesReceived++;
+        if (playback && typeof f.payload === 'string') playbackFrames.push(f.payload);
       });
     });
     // A page of another origin (same site: 127.0.0.1, another port, so the cookie goes along)
@@ -64,6 +77,7 @@ describe('the UI with EDGE_TOKEN set', () => {
     await browser?.close();
     await pipeline?.close();
     await new Promise((resolve) => foreign?.close(resolve));
+    await db?.drop();
   });
 
   it('without the token: the login prompt, no globe, no aircraft, no WebSocket', async () => {
@@ -123,6 +137,19 @@ describe('the UI with EDGE_TOKEN set', () => {
     expect(socketsOpened).toBeGreaterThan(sockets);
     const seen = framesReceived;
     await expect.poll(() => framesReceived, { timeout: 30_000 }).toBeGreaterThan(seen + 8);
+  });
+
+  it('playback of PostGIS history works over the cookie too, and back to live', async () => {
+    await expect.poll(() => page.getByTestId('playback-start').count(), { timeout: 60_000 }).toBe(1);
+    await page.getByTestId('playback-start').click();
+    await expect.poll(() => page.getByTestId('playback-bar').getAttribute('data-mode')).toBe('playback');
+    await expect
+      .poll(() => playbackFrames.some((f) => f.includes('"type":"hello"') && f.includes('"mode":"playback"')))
+      .toBe(true);
+    await expect.poll(() => playbackFrames.some((f) => f.includes('"type":"playback"'))).toBe(true);
+    await page.getByTestId('playback-live').click();
+    await expect.poll(() => page.getByTestId('playback-bar').getAttribute('data-mode')).toBe('live');
+    await expect.poll(status).toBe('live');
   });
 
   it('/?token= once in a fresh browser: the same URL without the token, and the globe', async () => {
