@@ -13,8 +13,8 @@ import { type FixturePipeline, startFixturePipeline } from './e2e/pipeline.ts';
  * and playback of PostGIS history over /ws/playback; a reload keeps working on the cookie; a page
  * of another origin cannot open the WebSocket.
  */
-const PORT = 18270;
-const FOREIGN_PORT = 18271;
+const PORT = 18290;
+const FOREIGN_PORT = 18291;
 const TOKEN = 'e2e-t0ken with spaces';
 const SPEED = 20;
 
