@@ -41,7 +41,10 @@ beforeAll(async () => {
         trail: async () => [],
         lastKnown: none,
         nearby: async () => ({ count: 0, icao24s: [] }),
-        playback: { slice: async (_after, toMs) => [makeTrack('def456', { ts: toMs - 1 })] },
+        playback: {
+          // Each frame: the aircraft at the end of its slice.
+          frames: async (bounds) => bounds.slice(1).map((toMs) => [makeTrack('def456', { ts: toMs - 1 })]),
+        },
       },
     },
   });
