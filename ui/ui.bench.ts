@@ -53,6 +53,12 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
+/** The middle value (the mean of the two middle ones for an even count). */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 type Hook = {
   frameIntervals(n: number): number[];
@@ -189,7 +195,7 @@ for (const [scene, small, large] of [
   for (const k of ['frame_p50_ms', 'cpu_ms_per_frame'] as const) {
     const per = (results[large] ?? []).map((r, i) => r2(r[k] / results[small]![i]![k]));
     ratios[scene][k] = per;
-    console.log(`ratio 15,000/1,000, ${scene}, ${k}: median ${r2(pct(per, 50))} (rounds: ${per.join(', ')})`);
+    console.log(`ratio 15,000/1,000, ${scene}, ${k}: median ${r2(median(per))} (rounds: ${per.join(', ')})`);
   }
 }
 console.log(

@@ -17,8 +17,9 @@ import { ALT_BASE_REL, ALT_EXAGGERATION, GLOBE_RADIUS, relAltitude } from './sca
  *
  * Per vertex it does only what the picture needs (SwiftShader runs it on the CPU, 15,000 times a
  * frame): filtered-out slots and aircraft the globe hides leave before anything else; the glyph's
- * screen angle (the track as a tangent vector, projected: no second position, no extra trig) is
- * worked out only for points drawn big enough to show it.
+ * screen direction (the track as a tangent vector, projected: no second position, no extra trig)
+ * is worked out only for points drawn big enough to show it, and handed on as its sine and cosine
+ * (a normalised vector), so no fragment computes a trigonometric function.
  */
 const VERTEX = /* glsl */ `
 attribute vec3 aVel;
@@ -30,7 +31,8 @@ uniform float uPx;
 uniform float uDim;
 uniform float uAspect;
 varying vec3 vColor;
-varying float vAngle;
+/** sin and cos of the glyph's screen angle (clockwise from up). */
+varying vec2 vRot;
 varying float vGlyph;
 const float DEG = 0.017453292519943295;
 const float R_EARTH = ${EARTH_RADIUS_M.toFixed(1)};
@@ -40,7 +42,7 @@ void skip() {
   gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
   gl_PointSize = 0.0;
   vColor = vec3(0.0);
-  vAngle = 0.0;
+  vRot = vec2(0.0, 1.0);
   vGlyph = 0.0;
 }
 void main() {
@@ -72,7 +74,7 @@ void main() {
   vec4 clip = projectionMatrix * (viewMatrix * vec4(world, 1.0));
   gl_Position = clip;
   gl_PointSize = aSize * uPx;
-  vAngle = 0.0;
+  vRot = vec2(0.0, 1.0);
   vGlyph = 0.0;
   // A glyph when it moves and is big enough to read; a dot otherwise.
   if (aVel.x > 0.5 && gl_PointSize >= 9.0) {
@@ -82,7 +84,7 @@ void main() {
     vec4 dclip = projectionMatrix * (viewMatrix * (modelMatrix * vec4(dir, 0.0)));
     vec2 d = (dclip.xy * clip.w - clip.xy * dclip.w) * vec2(uAspect, 1.0);
     if (dot(d, d) > 0.0) {
-      vAngle = atan(d.x, d.y);
+      vRot = normalize(d);
       vGlyph = 1.0;
     }
   }
@@ -93,7 +95,8 @@ void main() {
  */
 const FRAGMENT = /* glsl */ `
 varying vec3 vColor;
-varying float vAngle;
+/** sin and cos of the glyph's screen angle (clockwise from up). */
+varying vec2 vRot;
 varying float vGlyph;
 bool plane(vec2 p) {
   float ax = abs(p.x);
@@ -111,8 +114,8 @@ void main() {
     return;
   }
   vec2 u = vec2(q.x, -q.y);
-  float s = sin(vAngle);
-  float c = cos(vAngle);
+  float s = vRot.x;
+  float c = vRot.y;
   vec2 p = vec2(u.x * c - u.y * s, u.x * s + u.y * c);
   if (plane(p)) {
     gl_FragColor = vec4(vColor, 1.0);
