@@ -66,6 +66,18 @@ describe('event detail', () => {
     expect(out.map((p) => p[0])).toEqual([995_000, 1_000_000, 1_005_000]);
     expect(out[1]).toEqual([1_000_000, 40.6, -73.8, 141]);
     expect(withEventPoint(out, ev())).toEqual(out);
+    // A smoothed trail point at the event's time gives way to the event's own (reported) point.
+    const smoothed = withEventPoint(
+      [
+        [995_000, 1, 1, 500],
+        [1_000_000, 40.61, -73.79, 150],
+      ],
+      ev(),
+    );
+    expect(smoothed).toEqual([
+      [995_000, 1, 1, 500],
+      [1_000_000, 40.6, -73.8, 141],
+    ]);
   });
 
   it('memory keeps a trail after the aircraft left, forgets it later, and stays bounded', () => {

@@ -72,12 +72,19 @@ export function silenceWindow(e: AnomalyEvent, nowMs: number): { fromMs: number;
 
 /**
  * The trail with the event's own point in it (the low point of a go-around, where a signal was
- * lost): a sampled trail (5 s apart in memory, thinned from PostGIS) could step over it.
+ * lost): a sampled trail (5 s apart in memory, thinned from PostGIS) could step over it. A trail
+ * point at the same time gives way to it: the trail is smoothed, the event may say what the
+ * aircraft reported (go_around's low point is the reported altitude), and the card shows the two
+ * together.
  */
 export function withEventPoint(points: readonly TrailPoint[], e: AnomalyEvent): TrailPoint[] {
   const p: TrailPoint = [e.started_at, e.lat, e.lon, e.alt_m];
   const out = points.slice();
-  if (out.some((q) => q[0] === p[0])) return out;
+  const same = out.findIndex((q) => q[0] === p[0]);
+  if (same >= 0) {
+    out[same] = p;
+    return out;
+  }
   const i = out.findIndex((q) => q[0] > p[0]);
   if (i < 0) out.push(p);
   else out.splice(i, 0, p);
