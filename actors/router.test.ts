@@ -141,6 +141,32 @@ describe('FlightRouter', () => {
     await router.stopAll();
   });
 
+  it("a live partition's silence revealed by another partition's warm-up replay is still emitted", async () => {
+    const { ports, router } = setup();
+    // Partition 0 is live: ee0001 goes quiet after 30 s. Partition 1 (the others around it) is
+    // still replaying its warm-up history, behind partition 0: its replayed envelopes move the
+    // watermark past ee0001's deadline.
+    const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+    const busy = flight('ff0002', cruise(42), [{ durationS: 300 }]);
+    const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 300 }).sort(
+      (a, b) => a.ts - b.ts,
+    );
+    const p0 = [...quiet, ...busy].sort((a, b) => a.ts - b.ts);
+    const first = around.filter((e) => e.ts <= T0_MS + 20_000);
+    for (const e of [
+      ...p0.filter((e) => e.ts <= T0_MS + 20_000).map((e) => [e, 0] as const),
+      ...first.map((e) => [e, 1] as const),
+    ].sort((a, b) => a[0].ts - b[0].ts))
+      router.dispatch(e[0], { partition: e[1], replay: e[1] === 1 });
+    for (const e of p0.filter((e) => e.ts > T0_MS + 20_000)) router.dispatch(e, { partition: 0 });
+    for (const e of around.filter((e) => e.ts > T0_MS + 20_000))
+      router.dispatch(e, { partition: 1, replay: true });
+    await router.drain();
+    const lost = ports.events.filter((e) => e.type === 'signal_lost' && e.icao24 === 'ee0001');
+    expect(lost.map((e) => e.phase)).toEqual(['open']);
+    await router.stopAll();
+  });
+
   it('opens signal_lost for a silent airborne aircraft from the feed clock, once, and closes it on resume', async () => {
     const { ports, router } = setup();
     const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);

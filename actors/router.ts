@@ -182,6 +182,12 @@ interface FeedClock {
   liveSinceMs: number;
   /** Fixes too far ahead of the clock, waiting for agreement (null: none). */
   pending: Pending[] | null;
+  /**
+   * Its latest envelope was warm-up history (replay): silences of its aircraft found now are not
+   * emitted. Per partition: another partition's envelope may be what moves the watermark past
+   * them (one partition still in its warm-up while another is live).
+   */
+  replaying: boolean;
 }
 
 interface Pending {
@@ -279,6 +285,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
         aircraft: 0,
         liveSinceMs: 0,
         pending: null,
+        replaying: false,
       };
       clocks.set(partition, c);
       clockList.push(c);
@@ -492,10 +499,11 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
 
   /**
    * Silent aircraft of one partition: only those whose deadline its clock passed get a silence
-   * check, once per silence. `replay`: the envelope that moved the clock is warm-up history, so
-   * what the check finds is not emitted either.
+   * check, once per silence. What the checks find is emitted unless that partition is replaying
+   * its warm-up history.
    */
-  function fireTimers(clock: FeedClock, atMs: number, replay: boolean): void {
+  function fireTimers(clock: FeedClock, atMs: number): void {
+    const replay = clock.replaying;
     const heap = clock.heap;
     while (heap.peekKey() <= atMs) {
       const e = heap.pop() as Entry;
@@ -606,7 +614,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   }
 
   /** The partition's clock moves to `ts`: an outage if it jumped; silences revealed; held fixes released. */
-  function advance(clock: FeedClock, ts: number, replay: boolean): void {
+  function advance(clock: FeedClock, ts: number): void {
     if (clock.feedTsMs > 0 && ts - clock.feedTsMs > outageGapMs) {
       outages++;
       clock.liveSinceMs = ts;
@@ -622,7 +630,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     for (let k = 0; k < clockList.length; k++) {
       const c = clockList[k];
       const atMs = c.feedTsMs < watermarkMs ? c.feedTsMs : watermarkMs;
-      if (c.heap.peekKey() <= atMs) fireTimers(c, atMs, replay);
+      if (c.heap.peekKey() <= atMs) fireTimers(c, atMs);
     }
     if (clock.pending !== null) releasePending(clock);
   }
@@ -707,6 +715,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   function accept(e: Entry, env: FlightEnvelope, replay: boolean): void {
     if (!e.alive) spawnActor(e);
     const clock = e.clock;
+    clock.replaying = replay;
     enqueue(e, env, replay);
     if (env.ts > e.lastTsMs) {
       // Silent long enough, and not yet revealed (the watermark is behind its deadline: another
@@ -744,7 +753,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     if (env.ts > clock.feedTsMs) {
       noteRecent(clock, e, env.ts);
       const agreed = agreedTs(clock, quorumOf(clock));
-      if (agreed > clock.feedTsMs) advance(clock, agreed, replay);
+      if (agreed > clock.feedTsMs) advance(clock, agreed);
     }
   }
 
