@@ -172,7 +172,31 @@ export class SignalLostMachine implements Slotted {
    */
   lateTick(dueMs: number, liveSinceMs: number, out: AnomalyEvent[], evidence: CoverageEvidence | null): void {
     if (this.open || this.gapTsMs < 0 || this.gapTsMs + this.opts.signalLostAfterS * 1000 !== dueMs) return;
-    const now = {
+    const now = { fix: this.lastFix(), phase: this.lastPhase, live: this.lastLive, callsign: this.callsign };
+    this.setLast({
+      tsMs: this.gapTsMs,
+      lat: this.gapLat,
+      lon: this.gapLon,
+      altM: this.gapAltM,
+      speedMs: this.gapSpeedMs,
+      trackDeg: this.gapTrackDeg,
+      vrateMs: this.gapVrateMs,
+    });
+    this.lastPhase = this.gapPhase;
+    this.lastLive = this.gapLive;
+    this.callsign = this.gapCallsign;
+    this.gapTsMs = -1;
+    this.tick(dueMs, liveSinceMs, out, evidence);
+    if (this.open) this.close(this.gapEndTsMs, this.gapEndLat, this.gapEndLon, out);
+    this.setLast(now.fix);
+    this.lastPhase = now.phase;
+    this.lastLive = now.live;
+    this.callsign = now.callsign;
+  }
+
+  /** The last report's numbers (what signal_lost dead-reckons from). */
+  private lastFix(): LastFix {
+    return {
       tsMs: this.lastTsMs,
       lat: this.lastLat,
       lon: this.lastLon,
@@ -180,47 +204,17 @@ export class SignalLostMachine implements Slotted {
       speedMs: this.lastSpeedMs,
       trackDeg: this.lastTrackDeg,
       vrateMs: this.lastVrateMs,
-      phase: this.lastPhase,
-      live: this.lastLive,
-      callsign: this.callsign,
     };
-    this.setLast(
-      this.gapTsMs,
-      this.gapLat,
-      this.gapLon,
-      this.gapAltM,
-      this.gapSpeedMs,
-      this.gapTrackDeg,
-      this.gapVrateMs,
-    );
-    this.lastPhase = this.gapPhase;
-    this.lastLive = this.gapLive;
-    this.callsign = this.gapCallsign;
-    this.gapTsMs = -1;
-    this.tick(dueMs, liveSinceMs, out, evidence);
-    if (this.open) this.close(this.gapEndTsMs, this.gapEndLat, this.gapEndLon, out);
-    this.setLast(now.tsMs, now.lat, now.lon, now.altM, now.speedMs, now.trackDeg, now.vrateMs);
-    this.lastPhase = now.phase;
-    this.lastLive = now.live;
-    this.callsign = now.callsign;
   }
 
-  private setLast(
-    tsMs: number,
-    lat: number,
-    lon: number,
-    altM: number,
-    speedMs: number,
-    trackDeg: number,
-    vrateMs: number,
-  ): void {
-    this.lastTsMs = tsMs;
-    this.lastLat = lat;
-    this.lastLon = lon;
-    this.lastAltM = altM;
-    this.lastSpeedMs = speedMs;
-    this.lastTrackDeg = trackDeg;
-    this.lastVrateMs = vrateMs;
+  private setLast(f: LastFix): void {
+    this.lastTsMs = f.tsMs;
+    this.lastLat = f.lat;
+    this.lastLon = f.lon;
+    this.lastAltM = f.altM;
+    this.lastSpeedMs = f.speedMs;
+    this.lastTrackDeg = f.trackDeg;
+    this.lastVrateMs = f.vrateMs;
   }
 
   /** A report that proves the transponder is heard but brings no new position (a stale one). */
@@ -260,15 +254,7 @@ export class SignalLostMachine implements Slotted {
       if (!(height >= op.signalLostMinHeightM)) return;
     } else if (!(this.lastAltM >= op.signalLostMinHeightM)) return;
     // Where it should be now.
-    const last: LastFix = {
-      tsMs: this.lastTsMs,
-      lat: this.lastLat,
-      lon: this.lastLon,
-      altM: this.lastAltM,
-      speedMs: this.lastSpeedMs,
-      trackDeg: this.lastTrackDeg,
-      vrateMs: this.lastVrateMs,
-    };
+    const last = this.lastFix();
     const { lat: drLat, lon: drLon } = deadReckon(last, silentMs);
     const box = this.sourceBox;
     if (box !== null && this.lastLive && !insideBy(box, drLat, drLon, op.sourceEdgeMarginM)) return;
