@@ -22,21 +22,25 @@ export const NEARBY_MAX_IDS = 50;
 /** How far back "last known" looks in the history. */
 export const LAST_KNOWN_LOOKBACK_MS = 86_400_000;
 
+/** Aircraft other than icao24 with a fix within radiusM metres of (lon, lat) in [fromMs, toMs]. */
+export interface NearbyQuery {
+  icao24: string;
+  lon: number;
+  lat: number;
+  radiusM: number;
+  fromMs: number;
+  toMs: number;
+  /** Ids returned at most (the count is of all). */
+  limit: number;
+}
+
 /** PostGIS reads behind the event card and playback (runtime/db/event-queries.ts, playback-queries.ts). */
 export interface EventHistory {
   anomalyById(id: string): Promise<AnomalyEvent | null>;
   trail(icao24: string, fromMs: number, toMs: number, maxPoints: number): Promise<TrailPoint[]>;
   /** The newest row of the aircraft not older than sinceMs. */
   lastKnown(icao24: string, sinceMs: number): Promise<LastKnown | null>;
-  nearby(q: {
-    icao24: string;
-    lon: number;
-    lat: number;
-    radiusM: number;
-    fromMs: number;
-    toMs: number;
-    limit: number;
-  }): Promise<{ count: number; icao24s: string[] }>;
+  nearby(q: NearbyQuery): Promise<{ count: number; icao24s: string[] }>;
   playback: PlaybackSource;
 }
 

@@ -243,8 +243,8 @@ export class Fanout<S> {
   }
 }
 
-/** Parses a client message; returns the reason when it is not a valid one. */
-export function parseClientMessage(text: string): ClientMessage | string {
+/** A client message's JSON object, or the reason it is not one (live and playback messages). */
+export function parseMessageObject(text: string): Record<string, unknown> | string {
   let msg: unknown;
   try {
     msg = JSON.parse(text);
@@ -252,7 +252,13 @@ export function parseClientMessage(text: string): ClientMessage | string {
     return 'message is not JSON';
   }
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return 'message must be a JSON object';
-  const m = msg as Record<string, unknown>;
+  return msg as Record<string, unknown>;
+}
+
+/** Parses a client message; returns the reason when it is not a valid one. */
+export function parseClientMessage(text: string): ClientMessage | string {
+  const m = parseMessageObject(text);
+  if (typeof m === 'string') return m;
   if (m.type === 'resync') return { type: 'resync' };
   if (m.type !== 'subscribe') return 'type must be "subscribe" or "resync"';
   if (m.bbox === null) return { type: 'subscribe', bbox: null };

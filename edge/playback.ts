@@ -1,7 +1,7 @@
 import { fullRow } from '../runtime/contract/compact.ts';
 import type { BBox, PlaybackStatus, Track } from '../runtime/contract/index.ts';
 import { normalizeTrack, trackJson } from '../runtime/contract/track-json.ts';
-import { parseClientMessage } from './fanout.ts';
+import { parseClientMessage, parseMessageObject } from './fanout.ts';
 import { deltaFrame, snapshotFrame } from './frames.ts';
 import type { Encoding } from './groups.ts';
 
@@ -421,14 +421,8 @@ const checkSpeed = (x: unknown): number | string =>
 
 /** Parses a /ws/playback client message; returns the reason when it is not a valid one. */
 export function parsePlaybackMessage(text: string): PlaybackControl | string {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(text);
-  } catch {
-    return 'message is not JSON';
-  }
-  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return 'message must be a JSON object';
-  const m = msg as Record<string, unknown>;
+  const m = parseMessageObject(text);
+  if (typeof m === 'string') return m;
   switch (m.type) {
     case 'pause':
       return { type: 'pause' };

@@ -45,6 +45,7 @@ import {
   type HttpResponse,
   loadUws,
   type us_listen_socket,
+  type us_socket_context_t,
   type WebSocket,
 } from './uws.ts';
 
@@ -530,33 +531,53 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     });
   });
 
-  let nextSocketId = 0;
-  app.ws<SocketData>('/ws/flights', {
-    compression: compress ? uWS.SHARED_COMPRESSOR : uWS.DISABLED,
+  const wsOptions = {
     maxPayloadLength: WS_MAX_CLIENT_MESSAGE_BYTES,
-    // Our own limit (limits.softBytes) stops publishing to a slow socket well before this;
+    // Our own limit (limits.softBytes) stops sending to a slow socket well before this;
     // this is the hard cap for what still reaches it (anomaly frames, a snapshot).
     maxBackpressure: limits.softBytes * 8,
     idleTimeout: 120,
     sendPingsAutomatically: true,
+  };
+  /**
+   * What every WebSocket upgrade checks: the origin, the token and the query's names, `bbox` and
+   * `encoding`, then whether there is room (`full` names why not); null when it has answered.
+   */
+  const wsFront = (res: HttpResponse, req: HttpRequest, names: string[], full: () => string | null) => {
+    if (!originOk(res, req)) return null;
+    const q = front(res, req, ['bbox', 'encoding', ...names]);
+    if (q === null) return null;
+    const why = full();
+    if (why !== null) {
+      fail(res, 503, why);
+      return null;
+    }
+    const bbox = checkBboxQuery(q.bbox);
+    if (!check(res, bbox)) return null;
+    const encoding = checkEncoding(q.encoding);
+    if (!check(res, encoding)) return null;
+    return { q, bbox: bbox.value, encoding: encoding.value };
+  };
+  const upgrade = <T>(res: HttpResponse, req: HttpRequest, context: us_socket_context_t, data: T) =>
+    res.upgrade<T>(
+      data,
+      req.getHeader('sec-websocket-key'),
+      req.getHeader('sec-websocket-protocol'),
+      req.getHeader('sec-websocket-extensions'),
+      context,
+    );
+
+  let nextSocketId = 0;
+  app.ws<SocketData>('/ws/flights', {
+    ...wsOptions,
+    compression: compress ? uWS.SHARED_COMPRESSOR : uWS.DISABLED,
     upgrade: (res, req, context) =>
       guard(() => {
-        if (!originOk(res, req)) return;
-        const q = front(res, req, ['bbox', 'encoding']);
-        if (q === null) return;
-        if (fanout.clientCount >= maxClients)
-          return fail(res, 503, `the edge serves at most ${maxClients} WebSocket clients`);
-        const bbox = checkBboxQuery(q.bbox);
-        if (!check(res, bbox)) return;
-        const encoding = checkEncoding(q.encoding);
-        if (!check(res, encoding)) return;
-        res.upgrade<SocketData>(
-          { id: nextSocketId++, bbox: bbox.value, encoding: encoding.value },
-          req.getHeader('sec-websocket-key'),
-          req.getHeader('sec-websocket-protocol'),
-          req.getHeader('sec-websocket-extensions'),
-          context,
+        const w = wsFront(res, req, [], () =>
+          fanout.clientCount >= maxClients ? `the edge serves at most ${maxClients} WebSocket clients` : null,
         );
+        if (w === null) return;
+        upgrade<SocketData>(res, req, context, { id: nextSocketId++, bbox: w.bbox, encoding: w.encoding });
       })(res, req),
     open: (ws) => {
       ws.subscribe(ANOMALY_TOPIC);
@@ -570,23 +591,19 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
 
   const playbackSockets = new Set<WebSocket<PlaybackData>>();
   app.ws<PlaybackData>('/ws/playback', {
-    maxPayloadLength: WS_MAX_CLIENT_MESSAGE_BYTES,
-    maxBackpressure: limits.softBytes * 8,
-    idleTimeout: 120,
-    sendPingsAutomatically: true,
+    ...wsOptions,
     upgrade: (res, req, context) =>
       guard(() => {
-        if (!originOk(res, req)) return;
-        const q = front(res, req, ['bbox', 'encoding', 'from', 'to', 'at', 'speed', 'paused']);
-        if (q === null) return;
         const events = options.history?.events;
-        if (events === undefined) return fail(res, 503, playbackUnavailable() as string);
-        if (playbackSockets.size >= maxPlayback)
-          return fail(res, 503, `the edge serves at most ${maxPlayback} playback clients`);
-        const bbox = checkBboxQuery(q.bbox);
-        if (!check(res, bbox)) return;
-        const encoding = checkEncoding(q.encoding);
-        if (!check(res, encoding)) return;
+        const w = wsFront(res, req, ['from', 'to', 'at', 'speed', 'paused'], () =>
+          events === undefined
+            ? playbackUnavailable()
+            : playbackSockets.size >= maxPlayback
+              ? `the edge serves at most ${maxPlayback} playback clients`
+              : null,
+        );
+        if (w === null || events === undefined) return;
+        const { q, bbox, encoding } = w;
         const pq = checkPlaybackQuery(q, now(), HISTORY_MAX_SPAN_MS);
         if (!check(res, pq)) return;
         const make = (send: (text: string) => void) =>
@@ -594,8 +611,8 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
             events.playback,
             {
               ...pq.value,
-              bbox: bbox.value,
-              encoding: encoding.value,
+              bbox,
+              encoding,
               staleMs,
               // 5 s holds a fix of every aircraft reporting at the usual 1-5 s.
               maxSliceMs: 5_000,
@@ -609,13 +626,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
             // Each frame is sent when its playback time is due, not at the next edge tick.
             (run, delayMs) => setTimeout(run, delayMs),
           );
-        res.upgrade<PlaybackData>(
-          { session: null, make, encoding: encoding.value },
-          req.getHeader('sec-websocket-key'),
-          req.getHeader('sec-websocket-protocol'),
-          req.getHeader('sec-websocket-extensions'),
-          context,
-        );
+        upgrade<PlaybackData>(res, req, context, { session: null, make, encoding });
       })(res, req),
     open: (ws) => {
       const data = ws.getUserData();

@@ -1,3 +1,4 @@
+import type { NearbyQuery } from '../../edge/event-detail.ts';
 import type { AnomalyEvent, LastKnown, TrailPoint } from '../contract/index.ts';
 import { ANOMALY_SELECT, type AnomalyRow, type Queryable, toEvent } from './queries.ts';
 
@@ -64,15 +65,7 @@ export async function queryLastKnown(
  */
 export async function queryNearbyAircraft(
   db: Queryable,
-  q: {
-    icao24: string;
-    lon: number;
-    lat: number;
-    radiusM: number;
-    fromMs: number;
-    toMs: number;
-    limit: number;
-  },
+  q: NearbyQuery,
 ): Promise<{ count: number; icao24s: string[] }> {
   // ST_Expand on the geometry (degrees, generous at any latitude) narrows the rows cheaply;
   // ST_DWithin on geography decides in metres.
