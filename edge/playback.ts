@@ -367,7 +367,11 @@ export class PlaybackSession {
     if (this.paused || this.ended || this.closed) return;
     const f = this.frameMs();
     const next = Math.min(this.o.toMs, this.atMs + f - ((((this.atMs - this.anchorAtMs) % f) + f) % f));
-    const delay = Math.max(0, (next - this.anchorAtMs) / this.speed - (this.wallNow() - this.anchorWallMs));
+    // Whole ms, rounded up: a timer that fires a fraction early would find nothing due.
+    const delay = Math.max(
+      0,
+      Math.ceil((next - this.anchorAtMs) / this.speed - (this.wallNow() - this.anchorWallMs)),
+    );
     this.timer = this.schedule(() => {
       this.timer = null;
       this.tick().catch(() => {});
