@@ -341,9 +341,13 @@ try {
     await once(ws, 'open');
     const rss: number[] = [];
     const rssTimer = setInterval(() => rss.push(rssOf(pid)), 1000);
+    const edgeCpu0 = cpuMsOf(pid);
+    const wall0 = performance.now();
     // The ticks the playback lasted: from the snapshot to the end of the run.
     await new Promise((r) => setTimeout(r, PLAY_S * 1000));
     const playedMs = performance.now() - wallAt0;
+    // The cores the edge process used while playing (its thread, V8's helpers, uWS's I/O).
+    const edgeCores = (cpuMsOf(pid) - edgeCpu0) / (performance.now() - wall0);
     const loadMid = load();
     clearInterval(rssTimer);
     ws.close();
@@ -397,6 +401,8 @@ try {
       edgeRssMaxMb: mb(Math.max(...rss)),
       edgeRssEndMb: mb(rss.at(-1) ?? 0),
       wsMbReceived: mb(bytes),
+      edgeCpuCores: Math.round(edgeCores * 100) / 100,
+      edgeCpuMsPerFrame: frames === 0 ? null : Math.round((edgeCores * playedMs) / frames),
       shapes,
       loadStart,
       loadMid,
@@ -405,7 +411,8 @@ try {
     log(
       `${frames} frames of ${figures.framesExpected} ticks in ${Math.round(playedMs / 1000)} s: late p50 ${figures.frameLateMsP50} ms, p95 ${figures.frameLateMsP95} ms; ` +
         `${q.length} queries, p50 ${figures.queryMsP50} ms (${figures.queryMsPerFrameP50} ms per frame); ` +
-        `edge RSS idle ${figures.edgeRssIdleMb} MB, start ${figures.edgeRssStartMb}, max ${figures.edgeRssMaxMb}, end ${figures.edgeRssEndMb} MB`,
+        `edge RSS idle ${figures.edgeRssIdleMb} MB, start ${figures.edgeRssStartMb}, max ${figures.edgeRssMaxMb}, end ${figures.edgeRssEndMb} MB; ` +
+        `the edge used ${figures.edgeCpuCores} cores (${figures.edgeCpuMsPerFrame} ms CPU per frame); load ${figures.loadMid.join(' ')}`,
     );
     console.log(JSON.stringify(figures));
   }
