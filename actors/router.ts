@@ -182,11 +182,7 @@ interface FeedClock {
   liveSinceMs: number;
   /** Fixes too far ahead of the clock, waiting for agreement (null: none). */
   pending: Pending[] | null;
-  /**
-   * Its latest envelope was warm-up history (replay): silences of its aircraft found now are not
-   * emitted. Per partition: another partition's envelope may be what moves the watermark past
-   * them (one partition still in its warm-up while another is live).
-   */
+  /** Its latest envelope was warm-up history (replay); see allReplaying. */
   replaying: boolean;
 }
 
@@ -499,11 +495,10 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
 
   /**
    * Silent aircraft of one partition: only those whose deadline its clock passed get a silence
-   * check, once per silence. What the checks find is emitted unless that partition is replaying
-   * its warm-up history.
+   * check, once per silence. `replay`: every partition is replaying warm-up history, so what the
+   * checks find was found (and stored) before the restart and is not emitted again.
    */
-  function fireTimers(clock: FeedClock, atMs: number): void {
-    const replay = clock.replaying;
+  function fireTimers(clock: FeedClock, atMs: number, replay: boolean): void {
     const heap = clock.heap;
     while (heap.peekKey() <= atMs) {
       const e = heap.pop() as Entry;
@@ -613,6 +608,18 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     return atMs;
   }
 
+  /**
+   * Every partition's latest envelope was warm-up history. A silence is revealed once every
+   * partition has passed its deadline (the watermark); the process before a restart revealed (and
+   * stored) it only if each partition's envelope that passed the deadline was committed, i.e. is
+   * replayed now. While any partition is live a finding is emitted (again, perhaps: events are
+   * upserted by id, the topic is at-least-once).
+   */
+  function allReplaying(): boolean {
+    for (let k = 0; k < clockList.length; k++) if (!clockList[k].replaying) return false;
+    return true;
+  }
+
   /** The partition's clock moves to `ts`: an outage if it jumped; silences revealed; held fixes released. */
   function advance(clock: FeedClock, ts: number): void {
     if (clock.feedTsMs > 0 && ts - clock.feedTsMs > outageGapMs) {
@@ -630,7 +637,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     for (let k = 0; k < clockList.length; k++) {
       const c = clockList[k];
       const atMs = c.feedTsMs < watermarkMs ? c.feedTsMs : watermarkMs;
-      if (c.heap.peekKey() <= atMs) fireTimers(c, atMs);
+      if (c.heap.peekKey() <= atMs) fireTimers(c, atMs, allReplaying());
     }
     if (clock.pending !== null) releasePending(clock);
   }
