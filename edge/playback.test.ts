@@ -13,8 +13,11 @@ import { makeTrack } from './test-tracks.ts';
 
 /** An in-memory history: fixes by aircraft; frames() answers as the PostGIS query does. */
 class FakeHistory implements PlaybackSource {
+  /** The frame bounds of every read, in order. */
+  readonly asked: number[][] = [];
   constructor(readonly fixes: Track[]) {}
   async frames(bounds: readonly number[], bbox: BBox | null): Promise<Track[][]> {
+    this.asked.push([...bounds]);
     const out: Track[][] = [];
     for (let i = 0; i + 1 < bounds.length; i++) out.push(await this.slice(bounds[i], bounds[i + 1], bbox));
     return out;
@@ -152,13 +155,8 @@ describe('PlaybackSession', () => {
       makeTrack('a00001', { ts: 1_010_000 }),
       makeTrack('a00002', { ts: 1_098_000 }),
     ]);
-    const asked: number[][] = [];
-    const source = {
-      frames: (bounds: readonly number[], box: BBox | null) => {
-        asked.push([...bounds]);
-        return h.frames(bounds, box);
-      },
-    };
+    const asked = h.asked;
+    const source = h;
     let wall = 0;
     const frames: { type: string; [k: string]: unknown }[] = [];
     const s = new PlaybackSession(
@@ -250,13 +248,8 @@ describe('PlaybackSession read-ahead', () => {
     for (let s = 0; s < 120; s++)
       for (const id of ['a00001', 'a00002']) fixes.push(makeTrack(id, { ts: 1_000_000 + s * 1000 + 10 }));
     const h = new FakeHistory(fixes);
-    const asked: number[][] = [];
-    const source = {
-      frames: (bounds: readonly number[], box: BBox | null) => {
-        asked.push([...bounds]);
-        return h.frames(bounds, box);
-      },
-    };
+    const asked = h.asked;
+    const source = h;
     let wall = 0;
     const deltas: number[] = [];
     const s = new PlaybackSession(
