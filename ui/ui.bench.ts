@@ -9,7 +9,7 @@
  * The same pair again zoomed in over the traffic (glyphs rotated by track and labels drawn).
  * Per scene it prints the ratio 15,000 / 1,000 of both per-frame figures, per round and the
  * median. `npm run bench:ui` (env BENCH_UI_SECONDS=10, BENCH_UI_ROUNDS=2, BENCH_UI_STRESS=0
- * skips the stress cases). Last line: JSON figures.
+ * skips the stress cases, BENCH_UI_DIST serves another build). Last line: JSON figures.
  */
 import type { Page } from 'playwright-core';
 import { DIST_DIR, ensureUiBuilt } from './build.ts';
@@ -20,6 +20,8 @@ import { descendantCpuMs } from './e2e/process-cpu.ts';
 const SECONDS = Number(process.env.BENCH_UI_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 2);
 const PORT = 18220;
+/** Serve this build instead of ui/dist (before/after comparisons of two builds in one session). */
+const DIST = process.env.BENCH_UI_DIST ?? DIST_DIR;
 
 interface Case {
   name: string;
@@ -65,6 +67,8 @@ type Hook = {
   frameCount(): number;
   deltaStats(): { merged: number; upserts: number; parseMs: number; applyMs: number }[];
   visibleCount(): number;
+  /** Absent in builds before thinning. */
+  drawn?(): { drawn: number; inView: number };
 };
 
 async function measure(page: Page, c: Case) {
@@ -100,6 +104,9 @@ async function measure(page: Page, c: Case) {
   });
   const cpuMs = descendantCpuMs() - cpuBefore;
   const labels = await page.locator('[data-testid=aircraft-label]:not([hidden])').count();
+  const drawn = await page.evaluate(
+    () => (window as unknown as { __skysentinel: Hook }).__skysentinel.drawn?.() ?? { drawn: -1, inView: -1 },
+  );
   // Only the frames drawn inside the window (the hook keeps the last 1,000-2,000 intervals).
   const inWindow = after.frames - before.frames;
   const frames = inWindow > 0 ? after.intervals.slice(-inWindow) : [];
@@ -108,6 +115,9 @@ async function measure(page: Page, c: Case) {
   return {
     /** Aircraft labels on screen at the end of the window. */
     labels,
+    /** Aircraft the globe draws of those in view (the "N of M shown" hint when fewer). */
+    drawn: drawn.drawn,
+    in_view: drawn.inView,
     frames: frames.length,
     frame_p50_ms: r2(pct(frames, 50)),
     frame_p95_ms: r2(pct(frames, 95)),
@@ -139,7 +149,7 @@ async function run(c: Case, port: number) {
     tickHz: 4,
     updateFraction: c.updateFraction,
     anomalyEveryS: 0,
-    staticDir: DIST_DIR,
+    staticDir: DIST,
   });
   const browser = await launchBrowser();
   try {
@@ -153,7 +163,7 @@ async function run(c: Case, port: number) {
   }
 }
 
-ensureUiBuilt();
+if (!process.env.BENCH_UI_DIST) ensureUiBuilt();
 const results: Record<string, ReturnType<typeof measure> extends Promise<infer T> ? T[] : never> = {};
 let port = PORT;
 for (let round = 0; round < ROUNDS; round++) {
@@ -192,7 +202,7 @@ for (const [scene, small, large] of [
   ['zoomed', '1k_zoomed', '15k_zoomed'],
 ] as const) {
   ratios[scene] = {};
-  for (const k of ['frame_p50_ms', 'cpu_ms_per_frame'] as const) {
+  for (const k of ['frame_p50_ms', 'frame_p95_ms', 'cpu_ms_per_frame'] as const) {
     const per = (results[large] ?? []).map((r, i) => r2(r[k] / results[small]![i]![k]));
     ratios[scene][k] = per;
     console.log(`ratio 15,000/1,000, ${scene}, ${k}: median ${r2(median(per))} (rounds: ${per.join(', ')})`);

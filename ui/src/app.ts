@@ -64,6 +64,7 @@ export function createApp(globeEl: HTMLElement) {
     onLeaveCockpit: () => setCockpit(false),
     onFollowEnd: () => setFollow(false),
     units: units.units,
+    onDrawn: (d, inView) => flights.setDrawn(d, inView),
   });
 
   const publishCounts = () =>
@@ -301,6 +302,15 @@ export function createApp(globeEl: HTMLElement) {
   // Read-only hook for tests and the benchmark: counts, camera, subscription, timings.
   (window as unknown as { __skysentinel: unknown }).__skysentinel = {
     visibleCount: () => globe.aircraft.visibleCount,
+    /** Aircraft the globe draws of those in view (fewer when thinned). */
+    drawn: () => globe.aircraft.choice,
+    /** Whether the globe draws this aircraft now (in view and not thinned out). */
+    isDrawn: (icao24: string) => {
+      const slot = globe.aircraft.table.slotOf(icao24);
+      return slot !== undefined && globe.aircraft.drawn[slot] === 1;
+    },
+    /** Aircraft drawn with emphasis (emergency squawk or open anomaly). */
+    emphasised: () => [...globe.aircraft.emphasised],
     dimmed: () => globe.aircraft.dimmed,
     pointOfView: () => globe.globe.pointOfView(),
     homeView: () => globe.homeView,

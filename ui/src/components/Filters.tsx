@@ -1,3 +1,4 @@
+import { Show } from 'solid-js';
 import type { App } from '../app.ts';
 import { altInputToM, altUnitLabel } from '../core/units.ts';
 
@@ -17,6 +18,16 @@ export function Filters(props: { app: App }) {
           of <span data-testid="total-count">{props.app.flights.total()}</span> aircraft
         </span>
       </div>
+      <Show when={props.app.flights.drawn().drawn < props.app.flights.drawn().inView}>
+        <div
+          class="thinned muted"
+          data-testid="thinned-hint"
+          title="Zoomed out, the globe draws a stable sample of the aircraft in view; emergencies, alerts and the selected aircraft are always drawn. Zoom in to see all."
+        >
+          {props.app.flights.drawn().drawn.toLocaleString('en-US')} of{' '}
+          {props.app.flights.drawn().inView.toLocaleString('en-US')} in view shown at this zoom
+        </div>
+      </Show>
       <div class="units">
         <button
           type="button"

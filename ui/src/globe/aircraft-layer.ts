@@ -6,6 +6,7 @@ import { emphasisOf } from '../core/emphasis.ts';
 import { compileFilter, type FlightFilter } from '../core/filters.ts';
 import { EARTH_RADIUS_M, geoToScene } from '../core/geo.ts';
 import { SlotTable } from '../core/slot-table.ts';
+import { chooseDrawn, type DrawChoice, type DrawView, thinRank } from '../core/thinning.ts';
 import { ALT_BASE_REL, ALT_EXAGGERATION, GLOBE_RADIUS, relAltitude } from './scale.ts';
 
 /**
@@ -137,6 +138,11 @@ type Column = keyof typeof COLUMNS;
  * velocity, colour, size) and uploads those ranges; between deltas the CPU does nothing per
  * frame: the vertex shader moves every aircraft from its last fix (uniform uNow), so the frame
  * cost does not grow with the number of aircraft on the JavaScript side.
+ *
+ * The draw call goes through an index of the slots to draw (core/thinning.ts): the aircraft in
+ * view that pass the filters, at most MAX_DRAWN of them (the selected and emphasised ones
+ * always), chosen again after each delta and when the camera moves. Slots not in the index cost
+ * the GPU nothing (software WebGL shades and sets up every point drawn on the CPU).
  */
 export class AircraftLayer {
   readonly points: THREE.Points;
@@ -153,6 +159,21 @@ export class AircraftLayer {
   unit = new Float32Array(0);
   /** Aircraft drawn with emphasis (emergency squawk or an open anomaly): labelled at any zoom. */
   readonly emphasised = new Set<string>();
+  /** Per slot: 1 when emphasised (always drawn). */
+  private always = new Uint8Array(0);
+  /** Per slot: thinRank of the ICAO24. */
+  private rank = new Float32Array(0);
+  /** Per slot: 1 when in the draw index (in view and not thinned out). Picking and labels read it. */
+  drawn = new Uint8Array(0);
+  private index = new Uint32Array(0);
+  private indexAttr!: THREE.BufferAttribute;
+  /** Everything until the view is known. */
+  private view: DrawView = { cx: 0, cy: 0, cz: 0, minDot: Number.NEGATIVE_INFINITY };
+  private selectedId: string | null = null;
+  /** How many are drawn of how many in view (after each choice). */
+  choice: DrawChoice = { drawn: 0, inView: 0 };
+  /** Called after each choice of the aircraft to draw. */
+  onChoice: (c: DrawChoice) => void = () => {};
   /** performance.now() at creation: aFix and uNow count seconds from here (float32 stays precise). */
   private readonly epochMs = performance.now();
   /** Lowest and highest slot written since the last upload. */
@@ -186,6 +207,7 @@ export class AircraftLayer {
   reset(tracks: readonly Track[], frameTsMs: number, receivedLocalMs: number): void {
     this.table.clear();
     this.emphasised.clear();
+    this.always.fill(0);
     for (const t of tracks) this.put(t, frameTsMs, receivedLocalMs);
     this.commit(true);
   }
@@ -207,6 +229,19 @@ export class AircraftLayer {
     const tracks = this.table.tracks;
     for (let i = 0; i < tracks.length; i++) this.paint(i, tracks[i]!);
     this.commit(true);
+  }
+
+  /** The camera moved: choose again what is drawn (in view, within the budget). */
+  setView(view: DrawView): void {
+    this.view = view;
+    this.choose();
+  }
+
+  /** The selected aircraft is always drawn. */
+  setSelected(icao24: string | null): void {
+    if (icao24 === this.selectedId) return;
+    this.selectedId = icao24;
+    this.choose();
   }
 
   /** The canvas' width / height (the glyph's screen-space angle). */
@@ -253,7 +288,7 @@ export class AircraftLayer {
     let best: string | null = null;
     let bestD2 = maxPx * maxPx;
     for (let i = 0; i < this.table.size; i++) {
-      if (this.table.visible[i] !== 1) continue;
+      if (this.drawn[i] !== 1) continue;
       const t = this.table.tracks[i]!;
       const p = this.predicted(t.icao24, now)!;
       geoToScene(p.lat, p.lon, relAltitude(p.altM), GLOBE_RADIUS, xyz, 0);
@@ -287,7 +322,10 @@ export class AircraftLayer {
     aVel[o + 2] = t.alt_m === null ? 0 : (t.vrate_ms ?? 0);
     aFix[slot] = (fixLocalTimeMs(frameTsMs, t.ts, receivedLocalMs) - this.epochMs) / 1000;
     geoToScene(t.lat, t.lon, 0, 1, this.unit, o);
-    if (emphasisOf(t) === 'normal') this.emphasised.delete(t.icao24);
+    this.rank[slot] = thinRank(t.icao24);
+    const normal = emphasisOf(t) === 'normal';
+    this.always[slot] = normal ? 0 : 1;
+    if (normal) this.emphasised.delete(t.icao24);
     else this.emphasised.add(t.icao24);
     this.paint(slot, t);
   }
@@ -310,6 +348,8 @@ export class AircraftLayer {
     const m = this.table.remove(icao24);
     if (!m || m.from === m.slot) return;
     this.unit.copyWithin(m.slot * 3, m.from * 3, m.from * 3 + 3);
+    this.rank[m.slot] = this.rank[m.from]!;
+    this.always[m.slot] = this.always[m.from]!;
     for (const name of Object.keys(COLUMNS) as Column[]) {
       const k = COLUMNS[name];
       this.cols[name].copyWithin(m.slot * k, m.from * k, m.from * k + k);
@@ -322,9 +362,9 @@ export class AircraftLayer {
     if (slot > this.dirtyHi) this.dirtyHi = slot;
   }
 
-  /** Uploads the written slot range (or everything) on the next render. */
+  /** Uploads the written slot range (or everything) on the next render; chooses what to draw. */
   private commit(all: boolean): void {
-    this.geometry.setDrawRange(0, this.table.size);
+    this.choose();
     const lo = all ? 0 : this.dirtyLo;
     const hi = all ? this.table.size - 1 : this.dirtyHi;
     this.dirtyLo = Number.POSITIVE_INFINITY;
@@ -337,6 +377,32 @@ export class AircraftLayer {
       a.addUpdateRange(lo * k, (hi - lo + 1) * k);
       a.needsUpdate = true;
     }
+  }
+
+  /** Writes and uploads the draw index (core/thinning.ts). */
+  private choose(): void {
+    const slot = this.selectedId === null ? undefined : this.table.slotOf(this.selectedId);
+    const c = chooseDrawn(
+      {
+        size: this.table.size,
+        visible: this.table.visible,
+        unit: this.unit,
+        always: this.always,
+        rank: this.rank,
+        selected: slot ?? -1,
+      },
+      this.view,
+      this.index,
+      this.drawn,
+    );
+    this.geometry.setDrawRange(0, c.drawn);
+    const a = this.indexAttr;
+    a.clearUpdateRanges();
+    if (c.drawn > 0) a.addUpdateRange(0, c.drawn);
+    a.needsUpdate = true;
+    const changed = c.drawn !== this.choice.drawn || c.inView !== this.choice.inView;
+    this.choice = c;
+    if (changed) this.onChoice(c);
   }
 
   private grow(capacity: number): void {
@@ -353,6 +419,20 @@ export class AircraftLayer {
     const unit = new Float32Array(capacity * 3);
     unit.set(this.unit.subarray(0, n * 3));
     this.unit = unit;
+    const rank = new Float32Array(capacity);
+    rank.set(this.rank.subarray(0, n));
+    this.rank = rank;
+    const always = new Uint8Array(capacity);
+    always.set(this.always.subarray(0, n));
+    this.always = always;
+    const drawn = new Uint8Array(capacity);
+    drawn.set(this.drawn.subarray(0, n));
+    this.drawn = drawn;
+    const index = new Uint32Array(capacity);
+    index.set(this.index.subarray(0, n));
+    this.index = index;
+    this.indexAttr = new THREE.BufferAttribute(index, 1).setUsage(THREE.DynamicDrawUsage);
+    this.geometry.setIndex(this.indexAttr);
     this.capacity = capacity;
     this.dirtyLo = 0;
     this.dirtyHi = Math.max(this.dirtyHi, n - 1);

@@ -14,6 +14,7 @@ import { AircraftLayer } from './aircraft-layer.ts';
 import { LabelLayer } from './labels.ts';
 import { GLOBE_RADIUS, pointScaleForAltitude, relAltitude } from './scale.ts';
 import { airportPoints, countryBorders } from './static-layers.ts';
+import { viewMinDot } from './view-reach.ts';
 
 // Shipped with the build (Vite copies and hashes them): nothing is fetched from outside at run time.
 const EARTH_URL = new URL('../../../node_modules/three-globe/example/img/earth-dark.jpg', import.meta.url)
@@ -31,6 +32,8 @@ export interface GlobeViewEvents {
   onFollowEnd(): void;
   /** Display units for labels and the hover box. */
   units(): Units;
+  /** The globe now draws `drawn` of the `inView` aircraft in view (fewer when thinned). */
+  onDrawn?(drawn: number, inView: number): void;
 }
 
 /** The camera never comes closer to the surface than this (globe radii: ~130 km). */
@@ -99,6 +102,7 @@ export class GlobeView {
       .pointOfView({ lat: 40.7, lng: -74, altitude: 1.2 }, 0);
 
     this.aircraft = new AircraftLayer(filter);
+    this.aircraft.onChoice = (c) => this.events.onDrawn?.(c.drawn, c.inView);
     this.globe.scene().add(this.aircraft.points);
     this.labels = new LabelLayer(el, this.aircraft, events.units);
     // No zooming into the surface: the orbit controls stop at MIN_CAMERA_ALTITUDE.
@@ -171,6 +175,7 @@ export class GlobeView {
     const w = canvas.clientWidth;
     const h = canvas.clientHeight;
     const cam = this.globe.camera();
+    this.updateDrawView(cam, w, h);
     this.labels.update(
       { camera: cam, altitude: this.globe.pointOfView().altitude, selected: this.selected, w, h, nowMs: now },
       this.cockpitOf !== null,
@@ -178,6 +183,28 @@ export class GlobeView {
     if (this.pointerMoved) this.pickHover();
     requestAnimationFrame(this.tick);
   };
+
+  private lastDrawView = '';
+
+  /**
+   * When the camera or the canvas changed: which aircraft are in view (the aircraft layer draws
+   * those, thinned to its budget). The cockpit view looks at the horizon: everything.
+   */
+  private updateDrawView(cam: THREE.Camera, w: number, h: number): void {
+    const p = cam.position;
+    const key = this.cockpitOf
+      ? `cockpit|${w}|${h}`
+      : `${p.x.toFixed(3)}|${p.y.toFixed(3)}|${p.z.toFixed(3)}|${w}|${h}`;
+    if (key === this.lastDrawView) return;
+    this.lastDrawView = key;
+    const altitude = Math.hypot(p.x, p.y, p.z) / GLOBE_RADIUS - 1;
+    this.aircraft.setView({
+      cx: p.x,
+      cy: p.y,
+      cz: p.z,
+      minDot: this.cockpitOf ? Number.NEGATIVE_INFINITY : viewMinDot(cam, altitude, w, h),
+    });
+  }
 
   /** The hover box for the aircraft nearest the pointer (within 12 px), or none. */
   private pickHover(): void {
@@ -270,7 +297,17 @@ export class GlobeView {
     this.globe.pointOfView({ lat: f.lat, lng: f.lon, altitude: f.altitude }, ms);
   }
 
-  selected: string | null = null;
+  private selectedId: string | null = null;
+
+  /** The selected aircraft (ringed, labelled, always drawn). */
+  get selected(): string | null {
+    return this.selectedId;
+  }
+
+  set selected(icao24: string | null) {
+    this.selectedId = icao24;
+    this.aircraft.setSelected(icao24);
+  }
 
   flyTo(lat: number, lon: number, altitude = 0.25): void {
     this.viewChosen = true;

@@ -5,6 +5,7 @@ import { geoToScene } from '../core/geo.ts';
 import { formatAlt, formatSpeed, formatVrate, labelAlt, type Units, verticalTrend } from '../core/units.ts';
 import type { AircraftLayer } from './aircraft-layer.ts';
 import { GLOBE_RADIUS, relAltitude } from './scale.ts';
+import { viewMinDot } from './view-reach.ts';
 
 /** Closer than this (camera altitude, globe radii) every aircraft in view may get a label. */
 export const LABEL_ALTITUDE = 0.45;
@@ -115,20 +116,15 @@ export class LabelLayer {
         if (slot !== undefined && t.visible[slot] === 1) consider(t.tracks[slot]!, prioOf(t.tracks[slot]!));
       }
     } else {
-      // Zoomed in: before projecting, a dot product against the camera's direction skips aircraft
-      // farther from the point under the camera than the view reaches: the central angle where
-      // the ray to the screen's corner meets the sphere (the horizon when it misses), plus a
-      // margin for the drawn altitude.
+      // Zoomed in: before projecting, a dot product against the camera's position skips aircraft
+      // farther from the point under the camera than the view reaches (viewMinDot); only aircraft
+      // the globe draws (not thinned out) get a label.
       const c = camera.position;
-      const cl = Math.hypot(c.x, c.y, c.z);
-      const fovDeg = (camera as THREE.PerspectiveCamera).fov ?? 50;
-      const corner = Math.atan(Math.tan((fovDeg * Math.PI) / 360) * (Math.hypot(w, h) / h));
-      const hit = (1 + altitude) * Math.sin(corner);
-      const reach = hit >= 1 ? Math.acos(1 / (1 + altitude)) : Math.asin(hit) - corner;
-      const minDot = Math.cos(Math.min(Math.PI / 2, reach * 1.05 + 0.01)) * cl;
+      const minDot = viewMinDot(camera, altitude, w, h);
       const u = this.aircraft.unit;
+      const drawn = this.aircraft.drawn;
       for (let i = 0; i < t.size; i++) {
-        if (t.visible[i] !== 1) continue;
+        if (drawn[i] !== 1) continue;
         const tr = t.tracks[i]!;
         const prio = prioOf(tr);
         if (prio === 3 && u[i * 3]! * c.x + u[i * 3 + 1]! * c.y + u[i * 3 + 2]! * c.z < minDot) continue;

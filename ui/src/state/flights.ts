@@ -10,11 +10,15 @@ export function createFlightsSlice() {
   const [total, setTotal] = createSignal(0);
   const [visible, setVisible] = createSignal(0);
   const [lastTs, setLastTs] = createSignal(0);
+  /** Aircraft the globe draws of those in view (fewer when thinned zoomed out: core/thinning.ts). */
+  const [drawn, setDrawn] = createSignal({ drawn: 0, inView: 0 });
   return {
     store,
     total,
     visible,
     lastTs,
+    drawn,
+    setDrawn: (d: number, inView: number) => setDrawn({ drawn: d, inView }),
     setCounts: (t: number, v: number, ts: number) => {
       setTotal(t);
       setVisible(v);
