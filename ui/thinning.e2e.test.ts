@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, ensureUiBuilt } from './build.ts';
 import { type FeedServer, startFeedServer } from './dev/feed-server.ts';
-import { launchBrowser, openPage, type PageLog, screenshot } from './e2e/browser.ts';
+import { inPage, launchBrowser, openPage, type PageLog, screenshot } from './e2e/browser.ts';
 
 /**
  * Thinning zoomed out (core/thinning.ts): with more aircraft in view than the budget (1,000), the
@@ -23,8 +23,7 @@ type Hook = {
   select(icao24: string): void;
   pointOfView(): { lat: number; lng: number; altitude: number };
 };
-const hook = <T>(page: Page, fn: (h: Hook) => T): Promise<T> =>
-  page.evaluate(`(${fn.toString()})(window.__skysentinel)`) as Promise<T>;
+const hook = <T>(page: Page, fn: (h: Hook) => T) => inPage(page, fn);
 
 describe('thinning zoomed out', () => {
   let feed: FeedServer;

@@ -75,6 +75,11 @@ export async function drawnPixels(page: Page): Promise<{ total: number; drawn: n
   }, png.toString('base64'));
 }
 
+/** Runs `fn` in the page on its test hook (`window.__skysentinel`, ui/src/app.ts). */
+export function inPage<H, T>(page: Page, fn: (h: H) => T): Promise<T> {
+  return page.evaluate(`(${fn.toString()})(window.__skysentinel)`) as Promise<T>;
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);

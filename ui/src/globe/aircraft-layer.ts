@@ -416,25 +416,23 @@ export class AircraftLayer {
       // A BufferAttribute cannot be resized: a new one, uploaded whole on the next commit.
       this.geometry.setAttribute(name, new THREE.BufferAttribute(next, k).setUsage(THREE.DynamicDrawUsage));
     }
-    const unit = new Float32Array(capacity * 3);
-    unit.set(this.unit.subarray(0, n * 3));
-    this.unit = unit;
-    const rank = new Float32Array(capacity);
-    rank.set(this.rank.subarray(0, n));
-    this.rank = rank;
-    const always = new Uint8Array(capacity);
-    always.set(this.always.subarray(0, n));
-    this.always = always;
-    const drawn = new Uint8Array(capacity);
-    drawn.set(this.drawn.subarray(0, n));
-    this.drawn = drawn;
-    const index = new Uint32Array(capacity);
-    index.set(this.index.subarray(0, n));
-    this.index = index;
+    // Per-slot columns that stay on the CPU (the index is uploaded whole below).
+    this.unit = grown(this.unit, new Float32Array(capacity * 3), n * 3);
+    this.rank = grown(this.rank, new Float32Array(capacity), n);
+    this.always = grown(this.always, new Uint8Array(capacity), n);
+    this.drawn = grown(this.drawn, new Uint8Array(capacity), n);
+    this.index = grown(this.index, new Uint32Array(capacity), n);
+    const index = this.index;
     this.indexAttr = new THREE.BufferAttribute(index, 1).setUsage(THREE.DynamicDrawUsage);
     this.geometry.setIndex(this.indexAttr);
     this.capacity = capacity;
     this.dirtyLo = 0;
     this.dirtyHi = Math.max(this.dirtyHi, n - 1);
   }
+}
+
+/** `next` holding the first `n` values of `prev`. */
+function grown<A extends Float32Array | Uint8Array | Uint32Array>(prev: A, next: A, n: number): A {
+  next.set(prev.subarray(0, n));
+  return next;
 }
