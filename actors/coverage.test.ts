@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bandOf, CoverageMap } from './coverage.ts';
+import { BUCKETS, bandOf, CoverageMap } from './coverage.ts';
 
 const T0 = 1_700_000_040_000;
 
@@ -19,8 +19,12 @@ describe('CoverageMap', () => {
   it('forgets minute counts older than its memory, but remembers where reports were seen', () => {
     const c = new CoverageMap();
     c.note(41, -73, 9_000, T0);
-    c.note(41, -73, 9_000, T0 + 20 * 60_000);
-    expect(c.reportsNear(41, -73, 3, 3, T0 - 60_000, T0 + 20 * 60_000)).toBe(1);
+    c.note(41, -73, 9_000, T0 + (BUCKETS - 1) * 60_000);
+    // Still within memory: both counted.
+    expect(c.reportsNear(41, -73, 3, 3, T0 - 60_000, T0 + (BUCKETS - 1) * 60_000)).toBe(2);
+    c.note(41, -73, 9_000, T0 + BUCKETS * 60_000);
+    // T0's minute is forgotten once the cell has seen a minute BUCKETS later.
+    expect(c.reportsNear(41, -73, 3, 3, T0 - 60_000, T0 + BUCKETS * 60_000)).toBe(2);
     expect(c.insideSince(41, -73, T0 - 60_000, 3)).toBe(true);
   });
 

@@ -7,8 +7,8 @@
  * altitude, and whether that place is inside what the source covers (every cell around it seen
  * lately) rather than at its edge.
  *
- * Memory: a tile (1 deg x 1 deg: 16 cells x 4 bands x (a stamp + 8 minute counts), plus each
- * cell's highest altitude of each of those minutes, 2.9 KB) is made
+ * Memory: a tile (1 deg x 1 deg: 16 cells x 4 bands x (a stamp + 32 minute counts), plus each
+ * cell's highest altitude of each of those minutes, 10.6 KB) is made
  * the first time a report falls in it; the index of tiles is 259 KB for the whole globe. Time is
  * the stream's (report `ts`), so a file replays to the same answers.
  */
@@ -21,8 +21,12 @@ const CELLS_PER_TILE_SIDE = CELLS_PER_DEG; // tiles are 1 deg
 export const BANDS = 4;
 const BAND_TOPS_M = [1_000, 3_000, 6_000];
 export const BUCKET_MS = 60_000;
-/** Minutes remembered per cell-band (the "seen lately" memory is this many buckets): a power of two. */
-export const BUCKETS = 8;
+/**
+ * Minutes remembered per cell-band: a power of two, longer than the router lets partitions drift
+ * apart before a silence is decided (its BACKLOG_WAIT_MS, plus the silence): a partition decided
+ * late still finds the minutes of its silence, however far the others ran ahead meanwhile.
+ */
+export const BUCKETS = 32;
 const BUCKET_MASK = BUCKETS - 1;
 /** A record: a stamp (bucket number of the latest write), then one value per bucket (bucket & BUCKET_MASK). */
 const REC = 1 + BUCKETS;

@@ -327,6 +327,80 @@ describe('FlightRouter: silence timers while partitions catch up', () => {
   });
 });
 
+describe("FlightRouter: a restart's catch-up, partition by partition", () => {
+  // ee0001 (partition 0) reports for 30 s, is silent 185 s, then reports again; ff0002 keeps
+  // partition 0 busy for 20 minutes. The others around ee0001 are all in partition 1, 20 minutes
+  // of them. After a restart each partition's backlog is handed over whole, one after the other.
+  const quietThenBack = () => {
+    const before = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+    const last = before[before.length - 1];
+    const after = flight(
+      'ee0001',
+      { ...cruise(41), lat: last.lat - 0.1, lon: last.lon - 0.12, tsMs: last.ts + 185_000 },
+      [{ durationS: 85 }],
+    );
+    return [...before, ...after];
+  };
+  const partition0 = () =>
+    [...quietThenBack(), ...flight('ff0002', cruise(42), [{ durationS: 1_200 }])].sort((a, b) => a.ts - b.ts);
+  const partition1 = () => backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 1_200 });
+  const lostPhases = (events: { type: string; icao24: string; phase: string }[]) =>
+    events.filter((e) => e.type === 'signal_lost' && e.icao24 === 'ee0001').map((e) => e.phase);
+
+  it.each([
+    ['first: the watermark waits for the partition not yet heard from', [0, 1]],
+    ['last, 20 minutes behind: the coverage map still holds the minutes of its silence', [1, 0]],
+  ])('the silent aircraft’s partition delivered %s', async (_, order) => {
+    const { ports, router } = setup();
+    router.partitionBacklog(0, true);
+    router.partitionBacklog(1, true);
+    const silentFromMs =
+      quietThenBack()[quietThenBack().findIndex((e, i, all) => all[i + 1].ts - e.ts > 60_000)].ts;
+    const batches = { 0: partition0(), 1: partition1() } as Record<number, FlightEnvelope[]>;
+    for (const p of order) {
+      for (const e of batches[p]) router.dispatch(e, { partition: p });
+      router.partitionBacklog(p, false);
+      await router.drain();
+    }
+    // The silence (then, 85 s after it, ee0001's last report: a second silence while partition 0 goes on).
+    const lost = ports.events.filter((e) => e.type === 'signal_lost' && e.icao24 === 'ee0001');
+    expect(lost.map((e) => e.phase)).toEqual(['open', 'closed', 'open']);
+    expect(lost[0].started_at).toBe(silentFromMs);
+    await router.stopAll();
+  });
+
+  it('a caught-up (idle) partition holds silences back 3 minutes of feed time, one with a backlog 24', async () => {
+    const run = async (idleHasBacklog: boolean) => {
+      const { ports, router } = setup();
+      const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+      const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 600, prefix: 'g' });
+      router.partitionBacklog(0, true);
+      router.partitionBacklog(1, idleHasBacklog);
+      // Partition 1 delivers its first report, then nothing more.
+      router.dispatch(flight('cc0003', cruise(40), [{ durationS: 1 }])[0], { partition: 1 });
+      for (const e of [...quiet, ...around].sort((a, b) => a.ts - b.ts)) router.dispatch(e, { partition: 0 });
+      await router.drain();
+      const phases = lostPhases(ports.events);
+      await router.stopAll();
+      return phases;
+    };
+    expect(await run(false)).toEqual(['open']);
+    expect(await run(true)).toEqual([]); // 10 minutes on: still waiting for partition 1
+  });
+
+  it('an empty partition (caught up, never heard from) holds nothing back', async () => {
+    const { ports, router } = setup();
+    router.partitionBacklog(0, true);
+    router.partitionBacklog(1, false);
+    const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+    const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 300, prefix: 'g' });
+    for (const e of [...quiet, ...around].sort((a, b) => a.ts - b.ts)) router.dispatch(e, { partition: 0 });
+    await router.drain();
+    expect(lostPhases(ports.events)).toEqual(['open']);
+    await router.stopAll();
+  });
+});
+
 describe('FlightRouter: a feed clock one message cannot move, and outages of the source (issue 16)', () => {
   const cruise = (lat: number, lon = -71.5) => ({ lat, lon, altM: 9_000, speedMs: 220, trackDeg: 240 });
   /** Six aircraft reporting every 5 s for `durationS`, plus live coverage around them. */

@@ -93,6 +93,13 @@ export interface FlightRouter {
   stopAircraft(icao24s: Iterable<string>): Promise<void>;
   /** Stops the actors of every aircraft dispatched from these partitions (partitions revoked). */
   stopPartitions(partitions: Iterable<number>): Promise<void>;
+  /**
+   * Whether a partition has more to deliver (the bus holds messages after those dispatched), told
+   * when it is assigned and after each of its batches. A partition with a backlog holds silence
+   * checks back (the watermark) up to `BACKLOG_WAIT_MS` of feed time, even before it delivered
+   * anything; a caught-up one only `CAUGHT_UP_WAIT_MS`. A partition never told is taken to have one.
+   */
+  partitionBacklog(partition: number, backlog: boolean): void;
   /** Stops every actor (shutdown). The router may be used again afterwards (actors respawn). */
   stopAll(): Promise<void>;
   /** Live actors. */
@@ -184,6 +191,8 @@ interface FeedClock {
   pending: Pending[] | null;
   /** Its latest envelope was warm-up history (replay); see allReplaying. */
   replaying: boolean;
+  /** The bus has more of this partition to deliver (see FlightRouter.partitionBacklog). */
+  backlog: boolean;
 }
 
 interface Pending {
@@ -194,8 +203,16 @@ interface Pending {
   parkedAtMs: number;
 }
 
-/** A partition's clock further behind the newest than this does not hold silence checks back. */
-const WATERMARK_MAX_LAG_MS = 10 * 60_000;
+/**
+ * How far behind the newest clock a partition with a backlog (or not yet heard from, after an
+ * assignment) holds silence checks back: after a restart each partition's backlog comes in
+ * batches of its own, up to 8 MiB, minutes of feed time apart. The coverage map remembers
+ * BUCKETS minutes, so a silence decided this far behind the newest still finds the reports of its
+ * minutes (BACKLOG_WAIT_MS + the 2-minute silence + a partial minute < BUCKETS minutes).
+ */
+const BACKLOG_WAIT_MS = 24 * 60_000;
+/** How far behind the newest a caught-up partition (idle: nothing more on the bus) holds them. */
+const CAUGHT_UP_WAIT_MS = 3 * 60_000;
 
 /** Held future fixes per partition, at most (the oldest is dropped as `future` beyond). */
 const MAX_PENDING = 1024;
@@ -282,6 +299,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
         liveSinceMs: 0,
         pending: null,
         replaying: false,
+        backlog: true,
       };
       clocks.set(partition, c);
       clockList.push(c);
@@ -592,9 +610,10 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
    * an aircraft went quiet where others are still seen is a question about every partition's
    * reports (the coverage map is shared); a partition that runs ahead (after a restart each
    * partition's backlog comes in its own batches, minutes of feed time apart) must not decide a
-   * silence before the others have delivered the reports of that time. A partition further behind
-   * the newest than `WATERMARK_MAX_LAG_MS` (idle, or far behind in a warm-up) does not hold the
-   * others back. With one clock (detect) this is that clock.
+   * silence before the others have delivered the reports of that time. So each partition holds it
+   * back at its clock: one the bus still has a backlog of (or that has not delivered yet) at most
+   * `BACKLOG_WAIT_MS` behind the newest, a caught-up (idle) one at most `CAUGHT_UP_WAIT_MS`; an
+   * empty one not at all. With one clock (detect) this is that clock.
    */
   function silenceWatermark(): number {
     let newest = 0;
@@ -602,8 +621,12 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       if (clockList[k].feedTsMs > newest) newest = clockList[k].feedTsMs;
     let atMs = newest;
     for (let k = 0; k < clockList.length; k++) {
-      const t = clockList[k].feedTsMs;
-      if (t > 0 && t < atMs && newest - t <= WATERMARK_MAX_LAG_MS) atMs = t;
+      const c = clockList[k];
+      // Caught up and never heard from: an empty partition, nothing to wait for.
+      if (!c.backlog && c.feedTsMs === 0) continue;
+      const floorMs = newest - (c.backlog ? BACKLOG_WAIT_MS : CAUGHT_UP_WAIT_MS);
+      const t = c.feedTsMs > floorMs ? c.feedTsMs : floorMs;
+      if (t < atMs) atMs = t;
     }
     return atMs;
   }
@@ -616,7 +639,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
    * upserted by id, the topic is at-least-once).
    */
   function allReplaying(): boolean {
-    for (let k = 0; k < clockList.length; k++) if (!clockList[k].replaying) return false;
+    for (let k = 0; k < clockList.length; k++)
+      if (!clockList[k].replaying && clockList[k].feedTsMs > 0) return false;
     return true;
   }
 
@@ -803,6 +827,9 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
         clocks.delete(p);
       }
       return stopEntries(list);
+    },
+    partitionBacklog(partition, backlog) {
+      clockOf(partition).backlog = backlog;
     },
     stopAll() {
       // Fixes still held as ahead of the feed never got agreement: dropped as `future`.

@@ -114,6 +114,7 @@ export async function startProcessor(o: ProcessorOptions): Promise<Processor> {
         router.dispatch(envelope, meta); // replay and partition, read during the call
       },
       drain: () => router.drain(),
+      backlog: (partition, backlog) => router.partitionBacklog(partition, backlog),
     },
     durable: [() => historySink.durable(), () => anomalies.durable()],
     // The sink's write() result is seen by the actors; the pipeline asks the sink directly.

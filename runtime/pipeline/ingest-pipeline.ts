@@ -1,4 +1,11 @@
-import type { Bus, BusConsumer, MessageBatch, PartitionOffset, TopicPartition } from '../bus/bus.ts';
+import type {
+  Bus,
+  BusConsumer,
+  MessageBatch,
+  PartitionOffset,
+  TopicPartition,
+  Watermarks,
+} from '../bus/bus.ts';
 import { tpKey } from '../bus/bus.ts';
 import { liveClockViolation } from '../contract/bounds.ts';
 import { dlqRecord } from '../contract/dlq.ts';
@@ -32,6 +39,11 @@ export interface EnvelopeHandler {
   dispatch(envelope: FlightEnvelope, meta: DispatchMeta): void;
   /** Resolves once everything dispatched before the call has been processed. */
   drain(): Promise<void>;
+  /**
+   * Whether the bus holds more of an updates partition than was dispatched: told for each
+   * partition when it is assigned (before its first batch) and after each of its batches.
+   */
+  backlog?(partition: number, backlog: boolean): void;
 }
 
 export interface IngestPipelineOptions {
@@ -151,10 +163,9 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
       handler.dispatch(parsed.value, meta);
     }
     if (last < 0) return;
-    metrics.busLag.set(
-      { topic, partition: String(partition) },
-      Math.max(0, batch.highWatermark - (last + 1)),
-    );
+    const lag = Math.max(0, batch.highWatermark - (last + 1));
+    metrics.busLag.set({ topic, partition: String(partition) }, lag);
+    if (topic === topics.updates) handler.backlog?.(partition, lag > 0);
     const dlq = dead.length > 0 ? publishDeadLetters(bus, topics.dlq, dead) : null;
     const offsets: PartitionOffset[] = [{ topic, partition, offset: last + 1 }];
     if (options.saturated?.() && !paused) pauseUntilDrained(consumer);
@@ -184,34 +195,45 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
       const st = state.get(tpKey(topics.updates, partition));
       // Before its first batch a partition's position is unknown here (next is 0): leave it be.
       if (high === undefined || st === undefined || st.next === 0) continue;
-      metrics.busLag.set(
-        { topic: topics.updates, partition: String(partition) },
-        Math.max(0, high - st.next),
-      );
+      const lag = Math.max(0, high - st.next);
+      metrics.busLag.set({ topic: topics.updates, partition: String(partition) }, lag);
+      // An idle partition that has messages again is waited for until they are dispatched.
+      if (lag > 0) handler.backlog?.(partition, true);
     }
   }
 
   async function onAssign(partitions: TopicPartition[], consumer: BusConsumer) {
     const warmupMs = options.warmupMs ?? 0;
-    const byTopic = new Map<string, { committed: PartitionOffset[]; fromTime: PartitionOffset[] }>();
+    const byTopic = new Map<
+      string,
+      { committed: PartitionOffset[]; fromTime: PartitionOffset[] | null; marks: Watermarks[] }
+    >();
     for (const tp of partitions) {
       const st: PartitionState = { next: 0, liveFrom: 0 };
       state.set(tpKey(tp.topic, tp.partition), st);
-      if (warmupMs <= 0) continue;
       let t = byTopic.get(tp.topic);
       if (!t) {
         t = {
           committed: await bus.committed(options.groupId, tp.topic),
-          fromTime: await bus.offsetsForTimes(tp.topic, now() - warmupMs),
+          fromTime: warmupMs > 0 ? await bus.offsetsForTimes(tp.topic, now() - warmupMs) : null,
+          marks: await bus.watermarks(tp.topic),
         };
         byTopic.set(tp.topic, t);
       }
       const committed = t.committed.find((o) => o.partition === tp.partition)?.offset ?? -1;
-      const from = t.fromTime.find((o) => o.partition === tp.partition)?.offset ?? committed;
-      if (committed > 0 && from < committed) {
-        st.liveFrom = committed;
-        consumer.seek({ ...tp, offset: from });
+      const marks = t.marks.find((w) => w.partition === tp.partition);
+      // Consumption starts at the committed offset, or the first stored one (from the beginning).
+      let startAt = committed >= 0 ? committed : (marks?.low ?? 0);
+      if (t.fromTime !== null) {
+        const from = t.fromTime.find((o) => o.partition === tp.partition)?.offset ?? committed;
+        if (committed > 0 && from < committed) {
+          st.liveFrom = committed;
+          consumer.seek({ ...tp, offset: from });
+          startAt = from;
+        }
       }
+      // Told before its first batch, so the actors wait for a partition that has not delivered yet.
+      if (tp.topic === topics.updates) handler.backlog?.(tp.partition, (marks?.high ?? 0) > startAt);
     }
     await options.onAssign?.(partitions);
   }

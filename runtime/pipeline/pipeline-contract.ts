@@ -33,11 +33,17 @@ export function testEnvelope(icao24: string, ts: number): FlightEnvelope {
 /** A handler that records what it gets; `drain` waits for `gate` when one is set. */
 export function fakeHandler() {
   const got: Array<{ env: FlightEnvelope; meta: DispatchMeta }> = [];
+  /** What `backlog` was told: partition, backlog, and how many envelopes had been dispatched then. */
+  const backlogs: Array<{ partition: number; backlog: boolean; after: number }> = [];
   let gate: Promise<void> | null = null;
-  const handler: EnvelopeHandler & { got: typeof got; hold(): () => void } = {
+  const handler: EnvelopeHandler & { got: typeof got; backlogs: typeof backlogs; hold(): () => void } = {
     got,
+    backlogs,
     dispatch: (env, meta) => {
       got.push({ env, meta: { ...meta } }); // meta is the pipeline's, valid during the call only
+    },
+    backlog: (partition, backlog) => {
+      backlogs.push({ partition, backlog, after: got.length });
     },
     drain: () => gate ?? Promise.resolve(),
     hold() {
@@ -100,6 +106,42 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       await dead.consumer.stop();
       return dead.seen.map((m) => JSON.parse(valueText(m.value)) as DlqRecord);
     };
+
+    it("tells the handler each partition's backlog: at assignment (an empty one has none), then after each batch", async () => {
+      const { updates, dlq, group } = await setup(2);
+      // One key: every message in one partition, the other stays empty.
+      await bus.publish(
+        updates,
+        Array.from({ length: 20 }, (_, i) => ({
+          key: 'a00001',
+          value: JSON.stringify(testEnvelope('a00001', 1_700_000_000_000 + i * 1000)),
+        })),
+      );
+      const handler = fakeHandler();
+      const pipeline = await startIngestPipeline({
+        bus,
+        metrics: createMetrics(),
+        groupId: group,
+        topics: { updates, dlq },
+        handler,
+      });
+      await waitFor('20 dispatched', () => handler.got.length >= 20);
+      const busy = handler.got[0]!.meta.partition;
+      await waitFor('the busy partition told caught up', () =>
+        handler.backlogs.some((b) => b.partition === busy && !b.backlog && b.after === 20),
+      );
+      await pipeline.stop();
+      // Told at assignment, before anything was dispatched: the busy one has a backlog, the empty one none.
+      const atAssign = handler.backlogs.filter((b) => b.after === 0);
+      expect(atAssign.map((b) => [b.partition, b.backlog]).sort()).toEqual(
+        [
+          [busy, true],
+          [1 - busy, false],
+        ].sort(),
+      );
+      // Never told "caught up" while messages were still to come.
+      expect(handler.backlogs.filter((b) => b.partition === busy && !b.backlog && b.after < 20)).toEqual([]);
+    });
 
     it('dead-letters a poison message with its reason and the stream goes on', async () => {
       const { updates, dlq, group } = await setup(1);

@@ -80,27 +80,21 @@ export interface ExactOutcome {
 /**
  * Nothing lost, nothing duplicated: flights_history holds every accepted update of the fixture
  * exactly once (shifted by the replay's `shiftMs`) and nothing else; the anomalies table holds
- * exactly the ids the actors give the fixture offline. `mayMiss`: anomaly types a fault may lose
- * (a known limit, documented where the test says it); the rest stay exact, nothing unexpected.
+ * exactly the ids the actors give the fixture offline.
  */
-export async function expectExactOutcome(
-  w: FaultWorld,
-  shiftMs: number,
-  mayMiss: readonly string[] = [],
-): Promise<ExactOutcome> {
+export async function expectExactOutcome(w: FaultWorld, shiftMs: number): Promise<ExactOutcome> {
   const history = await checkHistory(w.db.url, w.x, shiftMs);
   expect(history).toEqual({ rows: w.x.accepted, duplicateKeys: 0, missing: 0, unexpected: 0 });
   const expectedIds = expectedAnomalyIds(w.x, shiftMs);
   const rows = await anomalyRows(w.db.url);
   const anomalies = checkAnomalies(rows, expectedIds);
-  const excused = anomalies.missing.filter((id) => mayMiss.includes(id.split(':')[0]));
   expect(anomalies).toEqual({
     expected: expectedIds.length,
-    found: expectedIds.length - excused.length,
-    missing: excused,
+    found: expectedIds.length,
+    missing: [],
     unexpected: [],
   });
-  return { history, anomalies, rows, expectedIds: expectedIds.filter((id) => !excused.includes(id)) };
+  return { history, anomalies, rows, expectedIds };
 }
 
 /** The docs/reliability.md row's outcome columns, from an exact outcome. */
