@@ -207,6 +207,22 @@ describe('partitions', () => {
     expect(await names()).toEqual([...before, 'flights_history_p20200301'].sort());
   });
 
+  it("every day's BRIN on ts summarizes new ranges as they fill (autosummarize, 005)", async () => {
+    await client.query("SELECT ensure_history_partitions('2021-06-01 00:00Z', '2021-06-01 23:00Z')");
+    const brins = await client.query<{ partition: string; options: string[] | null }>(
+      `SELECT t.relname AS partition, i.reloptions AS options
+         FROM pg_inherits h
+         JOIN pg_class t ON t.oid = h.inhrelid
+         JOIN pg_index x ON x.indrelid = t.oid
+         JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_am a ON a.oid = i.relam
+        WHERE h.inhparent = 'flights_history'::regclass AND a.amname = 'brin'`,
+    );
+    expect(brins.rows.map((r) => r.partition)).toContain('flights_history_p20210601');
+    for (const r of brins.rows) expect(r.options, r.partition).toContain('autosummarize=on');
+    await client.query("SELECT drop_history_partitions(now() - '2021-06-02 00:00Z'::timestamptz)");
+  });
+
   it('refuses days outside [2000-01-01, 2100-01-01) (22008) and creates nothing for them', async () => {
     const count = async () =>
       Number((await client.query('SELECT count(*) AS n FROM history_partitions()')).rows[0].n);
