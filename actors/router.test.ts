@@ -22,6 +22,18 @@ async function metric(
   return v?.value ?? 0;
 }
 
+/** ee0001 reports for 30 s, is silent 185 s, then reports for 85 s more. */
+function quietThenBack() {
+  const before = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+  const last = before[before.length - 1];
+  const after = flight(
+    'ee0001',
+    { ...cruise(41), lat: last.lat - 0.1, lon: last.lon - 0.12, tsMs: last.ts + 185_000 },
+    [{ durationS: 85 }],
+  );
+  return { before, after };
+}
+
 function setup(extra: Partial<FlightRouterConfig> = {}) {
   const ports = memoryPorts();
   const metrics = createMetrics();
@@ -112,13 +124,8 @@ describe('FlightRouter', () => {
   it('a silence is still found when its aircraft resumes in a partition running minutes ahead of another', async () => {
     const { ports, router } = setup();
     // ee0001 (partition 0) reports for 30 s, is silent 185 s, then reports again.
-    const before = flight('ee0001', cruise(41), [{ durationS: 30 }]);
+    const { before, after } = quietThenBack();
     const lastBefore = before[before.length - 1];
-    const after = flight(
-      'ee0001',
-      { ...cruise(41), lat: lastBefore.lat - 0.1, lon: lastBefore.lon - 0.12, tsMs: lastBefore.ts + 185_000 },
-      [{ durationS: 85 }],
-    );
     const busy = flight('ff0002', cruise(42), [{ durationS: 300 }]);
     const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 300 });
     const p0 = [...before, ...after, ...busy].sort((a, b) => a.ts - b.ts);
@@ -331,18 +338,12 @@ describe("FlightRouter: a restart's catch-up, partition by partition", () => {
   // ee0001 (partition 0) reports for 30 s, is silent 185 s, then reports again; ff0002 keeps
   // partition 0 busy for 20 minutes. The others around ee0001 are all in partition 1, 20 minutes
   // of them. After a restart each partition's backlog is handed over whole, one after the other.
-  const quietThenBack = () => {
-    const before = flight('ee0001', cruise(41), [{ durationS: 30 }]);
-    const last = before[before.length - 1];
-    const after = flight(
-      'ee0001',
-      { ...cruise(41), lat: last.lat - 0.1, lon: last.lon - 0.12, tsMs: last.ts + 185_000 },
-      [{ durationS: 85 }],
-    );
-    return [...before, ...after];
-  };
   const partition0 = () =>
-    [...quietThenBack(), ...flight('ff0002', cruise(42), [{ durationS: 1_200 }])].sort((a, b) => a.ts - b.ts);
+    [
+      ...quietThenBack().before,
+      ...quietThenBack().after,
+      ...flight('ff0002', cruise(42), [{ durationS: 1_200 }]),
+    ].sort((a, b) => a.ts - b.ts);
   const partition1 = () => backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 1_200 });
   const lostPhases = (events: { type: string; icao24: string; phase: string }[]) =>
     events.filter((e) => e.type === 'signal_lost' && e.icao24 === 'ee0001').map((e) => e.phase);
@@ -354,8 +355,7 @@ describe("FlightRouter: a restart's catch-up, partition by partition", () => {
     const { ports, router } = setup();
     router.partitionBacklog(0, true);
     router.partitionBacklog(1, true);
-    const silentFromMs =
-      quietThenBack()[quietThenBack().findIndex((e, i, all) => all[i + 1].ts - e.ts > 60_000)].ts;
+    const silentFromMs = quietThenBack().before.at(-1)!.ts;
     const batches = { 0: partition0(), 1: partition1() } as Record<number, FlightEnvelope[]>;
     for (const p of order) {
       for (const e of batches[p]) router.dispatch(e, { partition: p });

@@ -89,6 +89,21 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       return { updates, dlq, group: uniqueName('pg') };
     };
 
+    /** A pipeline over `t`'s topics and group; `extra` overrides (metrics, hooks, clocks). */
+    const startOn = (
+      t: { updates: string; dlq: string; group: string },
+      handler: EnvelopeHandler,
+      extra: Partial<Parameters<typeof startIngestPipeline>[0]> = {},
+    ) =>
+      startIngestPipeline({
+        bus,
+        metrics: createMetrics(),
+        groupId: t.group,
+        topics: { updates: t.updates, dlq: t.dlq },
+        handler,
+        ...extra,
+      });
+
     /** Waits for `records` DLQ records and the commit of `committed` offsets, stops, returns the records. */
     const stopAfterDeadLetters = async (
       pipeline: { stop(): Promise<void> },
@@ -118,13 +133,7 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
         })),
       );
       const handler = fakeHandler();
-      const pipeline = await startIngestPipeline({
-        bus,
-        metrics: createMetrics(),
-        groupId: group,
-        topics: { updates, dlq },
-        handler,
-      });
+      const pipeline = await startOn({ updates, dlq, group }, handler);
       await waitFor('20 dispatched', () => handler.got.length >= 20);
       const busy = handler.got[0]!.meta.partition;
       await waitFor('the busy partition told caught up', () =>
@@ -147,13 +156,7 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       const { updates, dlq, group } = await setup(1);
       const metrics = createMetrics();
       const handler = fakeHandler();
-      const pipeline = await startIngestPipeline({
-        bus,
-        metrics,
-        groupId: group,
-        topics: { updates, dlq },
-        handler,
-      });
+      const pipeline = await startOn({ updates, dlq, group }, handler, { metrics });
       const bad = { ...testEnvelope('a00001', 1_700_000_001_000), icao24: 'XYZ' };
       await bus.publish(updates, [
         envelopes(1)[0]!,
@@ -179,14 +182,7 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       const { updates, dlq, group } = await setup(1);
       const nowMs = 1_700_000_100_000;
       const handler = fakeHandler();
-      const pipeline = await startIngestPipeline({
-        bus,
-        metrics: createMetrics(),
-        groupId: group,
-        topics: { updates, dlq },
-        handler,
-        now: () => nowMs,
-      });
+      const pipeline = await startOn({ updates, dlq, group }, handler, { now: () => nowMs });
       const hourAhead = testEnvelope('a00002', nowMs + 3_600_000);
       await bus.publish(updates, [
         envelopes(1)[0]!,
@@ -210,14 +206,7 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       const sinkGate = new Promise<void>((r) => {
         sinkDurable = r;
       });
-      const pipeline = await startIngestPipeline({
-        bus,
-        metrics: createMetrics(),
-        groupId: group,
-        topics: { updates, dlq },
-        handler,
-        durable: [() => sinkGate],
-      });
+      const pipeline = await startOn({ updates, dlq, group }, handler, { durable: [() => sinkGate] });
       await bus.publish(updates, envelopes(10));
       await waitFor('10 dispatched', () => handler.got.length >= 10);
       await new Promise((r) => setTimeout(r, 500));
@@ -239,12 +228,8 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
         drained = r;
       });
       const metrics = createMetrics();
-      const pipeline = await startIngestPipeline({
-        bus,
+      const pipeline = await startOn({ updates, dlq, group }, handler, {
         metrics,
-        groupId: group,
-        topics: { updates, dlq },
-        handler,
         saturated: () => saturated,
         drained: () => drainedGate,
       });
@@ -274,25 +259,15 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
       const a = fakeHandler();
       const b = fakeHandler();
       const metrics = createMetrics();
-      const pa = await startIngestPipeline({
-        bus,
+      const pa = await startOn({ updates, dlq, group }, a, {
         metrics,
-        groupId: group,
-        topics: { updates, dlq },
-        handler: a,
         onRevoke: (tps) => {
           revoked.push(tps);
         },
       });
       await bus.publish(updates, envelopes(300));
       await waitFor('a processed 300', () => a.got.length >= 300);
-      const pb = await startIngestPipeline({
-        bus,
-        metrics,
-        groupId: group,
-        topics: { updates, dlq },
-        handler: b,
-      });
+      const pb = await startOn({ updates, dlq, group }, b, { metrics });
       await waitFor('b owns partitions', () => pb.consumer.assignment().length > 0, 60_000);
       await waitFor('a gave some up', () => revoked.length > 0, 60_000);
       await bus.publish(updates, envelopes(300, 300));
@@ -309,26 +284,13 @@ export function describePipelineContract(name: string, makeBus: () => Promise<Bu
     it('warm restart: replays WARMUP back from the committed offset as replay, then goes live', async () => {
       const { updates, dlq, group } = await setup(1);
       const first = fakeHandler();
-      const p1 = await startIngestPipeline({
-        bus,
-        metrics: createMetrics(),
-        groupId: group,
-        topics: { updates, dlq },
-        handler: first,
-      });
+      const p1 = await startOn({ updates, dlq, group }, first);
       await bus.publish(updates, envelopes(20));
       await waitFor('committed 20', async () => (await committedSum(bus, group, updates)) === 20);
       await p1.stop();
       await bus.publish(updates, envelopes(5, 20));
       const second = fakeHandler();
-      const p2 = await startIngestPipeline({
-        bus,
-        metrics: createMetrics(),
-        groupId: group,
-        topics: { updates, dlq },
-        handler: second,
-        warmupMs: 60_000,
-      });
+      const p2 = await startOn({ updates, dlq, group }, second, { warmupMs: 60_000 });
       await waitFor('replay + live', () => second.got.length >= 25);
       await p2.stop();
       expect(second.got.map((g) => g.meta.offset)).toEqual(Array.from({ length: 25 }, (_, i) => i));
