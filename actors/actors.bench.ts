@@ -41,7 +41,7 @@ import { DETECTOR_DEFAULTS } from './defaults.ts';
 import { DEG, M_PER_DEG } from './geo.ts';
 import { installNactFastPath, nactFastPath } from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
-import { createFlightRouter } from './router.ts';
+import { createFlightRouter, type DispatchOptions, type FlightRouter } from './router.ts';
 import { gaussian, rng } from './synthetic-track.ts';
 
 /**
@@ -288,8 +288,15 @@ interface RunSize {
   rounds: number;
 }
 const MEASURED: RunSize = { aircraft: AIRCRAFT, rounds: ROUNDS };
-/** The warm-up before each measured run. */
-const WARM_UP: RunSize = { aircraft: 2_000, rounds: 25 };
+/**
+ * The warm-up before each measured run: long enough in stream time for the silence deadlines
+ * (signalLostAfterS) to come due, so the timers' paths are compiled too (25 rounds, two minutes,
+ * left them to be compiled inside the measured run: --trace-opt, ~20 ms of TurboFan at round 24).
+ */
+const WARM_UP: RunSize = {
+  aircraft: 2_000,
+  rounds: Math.ceil((DETECTOR_DEFAULTS.signalLostAfterS * 1000) / CADENCE_MS) + 6,
+};
 
 function heapMb(): number {
   gc?.();
@@ -367,9 +374,53 @@ function plainRun(size = MEASURED) {
 }
 
 /**
+ * Bus partitions as the processor passes them (each its own feed clock): the warm-up's aircraft
+ * come from two, the measured run's from a third. A router's first clocks are where V8 learns the
+ * clock object's shape: the first clock made after the warm-up generalized its fields' types and
+ * deoptimized the functions compiled for one clock (accept, advance, noteRecent, agreedTs:
+ * --trace-deopt, "code dependencies") inside the measured run; a processor has several from its start.
+ */
+const WARM_UP_PARTITIONS: readonly DispatchOptions[] = [{ partition: 1 }, { partition: 2 }];
+const MEASURED_PARTITIONS: readonly DispatchOptions[] = [{ partition: 0 }];
+
+/**
+ * Dispatches `chunk` (rounds of envelopes, aircraft i from partitions[i % partitions.length]) and
+ * waits until the router has processed it: the per-chunk work of the warm-up and the measured run
+ * alike, so TurboFan has compiled it before the run is measured (a loop of the run's own was
+ * compiled by on-stack replacement inside the timing: --trace-opt, 40-60 ms of a helper thread,
+ * twice per run, counted in the process's CPU).
+ * Like the ingest pipeline, it keeps no envelope once it is dispatched: the router's queue holds
+ * it until its actor has run, then it is garbage (kept here, every envelope of the round would
+ * survive each young-generation GC during the drain and be copied, in neither way of running).
+ */
+async function dispatchChunk(
+  router: FlightRouter,
+  chunk: FlightEnvelope[][],
+  partitions: readonly DispatchOptions[],
+): Promise<number> {
+  let updates = 0;
+  for (const envs of chunk) {
+    for (let i = 0; i < envs.length; i++) {
+      router.dispatch(envs[i], partitions[i % partitions.length]);
+      if (RELEASE) envs[i] = undefined as never;
+    }
+    updates += envs.length;
+  }
+  await router.drain();
+  return updates;
+}
+
+/** `rounds` rounds of `fleet` from round `k`, in chunks of `chunkRounds` (built outside the timing). */
+function chunkOf(fleet: Fleet, k: number, chunkRounds: number, rounds: number): FlightEnvelope[][] {
+  const chunk: FlightEnvelope[][] = [];
+  for (let j = k; j < Math.min(rounds, k + chunkRounds); j++) chunk.push(round(fleet, j));
+  return chunk;
+}
+
+/**
  * Through nact. `chunkRounds` rounds are dispatched before each drain (1 = live-like, one update
  * per actor wake). The router is warmed up first with a small fleet of its own (other addresses,
- * another partition, an hour earlier in stream time): the router's functions are closures of this
+ * other partitions, an hour earlier in stream time): the router's functions are closures of this
  * router, so a warm-up through another router would leave them cold, and the live service runs one
  * router for its whole life. The warm-up's actors live on, silent, until the run is measured (see
  * `warmCores`).
@@ -383,12 +434,8 @@ async function nactRun(chunkRounds: number) {
     airports,
   });
   const warm = makeFleet(43, WARM_UP.aircraft, 0xb00000, T0 - 3_600_000);
-  const warmPartition = { partition: 1 }; // its own feed clock: no silence checks in the run
-  for (let k = 0; k < WARM_UP.rounds; k += chunkRounds) {
-    for (let j = k; j < Math.min(WARM_UP.rounds, k + chunkRounds); j++)
-      for (const env of round(warm, j)) router.dispatch(env, warmPartition);
-    await router.drain();
-  }
+  for (let k = 0; k < WARM_UP.rounds; k += chunkRounds)
+    await dispatchChunk(router, chunkOf(warm, k, chunkRounds, WARM_UP.rounds), WARM_UP_PARTITIONS);
   const warmAccepted = await acceptedOf(metrics);
   tickBoard();
   events = 0;
@@ -399,21 +446,10 @@ async function nactRun(chunkRounds: number) {
   let n = 0;
   tracksBuilt = 0;
   for (let k = 0; k < ROUNDS; k += chunkRounds) {
-    const chunk: FlightEnvelope[][] = [];
-    for (let j = k; j < Math.min(ROUNDS, k + chunkRounds); j++) chunk.push(round(fleet, j));
+    const chunk = chunkOf(fleet, k, chunkRounds, ROUNDS);
     timing.start();
-    // Like the ingest pipeline, keep no envelope once it is dispatched: the router's queue holds
-    // it until its actor has run, then it is garbage (kept here, every envelope of the round would
-    // survive each young-generation GC during the drain and be copied, in neither way of running).
-    for (const envs of chunk)
-      for (let i = 0; i < envs.length; i++) {
-        router.dispatch(envs[i]);
-        if (RELEASE) envs[i] = undefined as never;
-      }
-    await router.drain();
+    const updates = await dispatchChunk(router, chunk, MEASURED_PARTITIONS);
     if (k + chunkRounds >= ROUNDS) tickBoard(); // the last tick's Tracks are part of the run
-    let updates = 0;
-    for (const envs of chunk) updates += envs.length;
     timing.stop(updates);
     n += updates;
     if ((k / chunkRounds) % 10 === 0)
