@@ -50,10 +50,17 @@ describe('thinning zoomed out', () => {
     await expect.poll(() => hook(page, (h) => h.drawn().inView), { timeout: 20_000 }).toBe(AIRCRAFT);
     const { drawn } = await hook(page, (h) => h.drawn());
     expect(drawn).toBeGreaterThan(900);
-    expect(drawn).toBeLessThan(1_100);
+    expect(drawn).toBeLessThanOrEqual(1_000);
+    // The hint says what is drawn now (emergencies keep arriving, so the count may move by a few).
     await expect
-      .poll(() => page.getByTestId('thinned-hint').textContent())
-      .toBe(`${drawn.toLocaleString('en-US')} of 3,000 in view shown at this zoom`);
+      .poll(async () => {
+        const now = await hook(page, (h) => h.drawn().drawn);
+        const text = await page.getByTestId('thinned-hint').textContent();
+        return text === `${now.toLocaleString('en-US')} of 3,000 in view shown at this zoom`
+          ? 'matches'
+          : text;
+      })
+      .toBe('matches');
     // Emergencies arrive every second: each one is drawn (none thinned out).
     await expect.poll(() => hook(page, (h) => h.emphasised().length), { timeout: 20_000 }).toBeGreaterThan(2);
     await expect.poll(() => hook(page, (h) => h.emphasised().filter((id) => !h.isDrawn(id)))).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * Which aircraft the globe draws: those in view, at most MAX_DRAWN of them (as Flightradar24 caps
  * the aircraft it shows zoomed out). Over the budget, an ordinary aircraft is drawn when its
- * stable rank (a hash of its ICAO24) is under the share the budget leaves, so the same aircraft
+ * stable rank (a hash of its ICAO24) is under the threshold that fills the budget, so the same aircraft
  * stay drawn from one delta to the next and zooming in only adds aircraft; the selected aircraft
  * and the emphasised ones (emergency squawk, open anomaly) are always drawn. The page says "N of M
  * shown at this zoom" while thinning. Pure: the layer passes its per-slot columns.
@@ -26,11 +26,29 @@ export function thinRank(icao24: string): number {
   return (h >>> 0) / 4294967296;
 }
 
-/** The share of ordinary aircraft in view to draw: 1 within the budget. */
-export function keepShare(inView: number, alwaysInView: number, budget = MAX_DRAWN): number {
-  if (inView <= budget) return 1;
-  const ordinary = inView - alwaysInView;
-  return ordinary <= 0 ? 0 : Math.max(0, budget - alwaysInView) / ordinary;
+/** Rank buckets for the threshold: at 15,000 in view a bucket holds ~15 aircraft. */
+const BUCKETS = 1024;
+
+/**
+ * The rank under which ordinary aircraft in view are drawn so that, with the always-drawn ones,
+ * at most `budget` are (1 when all fit). `counts[b]` counts the ordinary aircraft in view whose
+ * rank falls in bucket b; the threshold is the lower edge of the bucket where the running count
+ * would pass the room left, so it falls short of the budget by less than one bucket's count.
+ */
+export function rankThreshold(
+  counts: Uint32Array,
+  ordinary: number,
+  alwaysInView: number,
+  budget = MAX_DRAWN,
+): number {
+  if (ordinary + alwaysInView <= budget) return 1;
+  const room = Math.max(0, budget - alwaysInView);
+  let sum = 0;
+  for (let b = 0; b < counts.length; b++) {
+    if (sum + counts[b]! > room) return b / counts.length;
+    sum += counts[b]!;
+  }
+  return 1;
 }
 
 /** The view as seen from the centre of the globe: camera position and the in-view threshold. */
@@ -79,10 +97,11 @@ export function chooseDrawn(
   drawn: Uint8Array,
   budget = MAX_DRAWN,
 ): DrawChoice {
-  const { visible, unit, always } = s;
+  const { visible, unit, always, rank } = s;
   const { cx, cy, cz, minDot } = view;
   let inView = 0;
   let alwaysInView = 0;
+  const counts = new Uint32Array(BUCKETS);
   for (let i = 0; i < s.size; i++) {
     drawn[i] = 0;
     if (visible[i] !== 1) continue;
@@ -91,12 +110,13 @@ export function chooseDrawn(
     drawn[i] = 1; // in view for now; the second pass decides
     inView++;
     if (always[i] === 1 || i === s.selected) alwaysInView++;
+    else counts[Math.min(BUCKETS - 1, Math.floor(rank[i]! * BUCKETS))]!++;
   }
-  const share = keepShare(inView, alwaysInView, budget);
+  const share = rankThreshold(counts, inView - alwaysInView, alwaysInView, budget);
   let n = 0;
   for (let i = 0; i < s.size; i++) {
     if (drawn[i] !== 1) continue;
-    if (share < 1 && always[i] !== 1 && i !== s.selected && s.rank[i]! >= share) {
+    if (share < 1 && always[i] !== 1 && i !== s.selected && rank[i]! >= share) {
       drawn[i] = 0;
       continue;
     }

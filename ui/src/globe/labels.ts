@@ -40,6 +40,8 @@ export class LabelLayer {
   private readonly root: HTMLDivElement;
   private readonly tooltip: HTMLDivElement;
   private readonly pool: HTMLDivElement[] = [];
+  /** The transform last written to each pooled label. */
+  private readonly placed: string[] = [];
   private chosen: string[] = [];
   private lastChoose = 0;
   private readonly v = new THREE.Vector3();
@@ -164,10 +166,16 @@ export class LabelLayer {
       const e = emphasisOf(tr);
       const cls = `aircraft-label${e === 'normal' ? '' : ` label-${e}`}`;
       if (el.className !== cls) el.className = cls;
-      el.style.transform = `translate(${Math.round(s.x + 9)}px, ${Math.round(s.y - 8)}px)`;
-      el.hidden = false;
+      // Only a changed position or visibility is written (zoomed out, an aircraft moves less than
+      // a pixel a frame).
+      const transform = `translate(${Math.round(s.x + 9)}px, ${Math.round(s.y - 8)}px)`;
+      if (this.placed[n - 1] !== transform) {
+        this.placed[n - 1] = transform;
+        el.style.transform = transform;
+      }
+      if (el.hidden) el.hidden = false;
     }
-    for (let i = n; i < this.pool.length; i++) this.pool[i]!.hidden = true;
+    for (let i = n; i < this.pool.length; i++) if (!this.pool[i]!.hidden) this.pool[i]!.hidden = true;
   }
 
   private make(): HTMLDivElement {
