@@ -369,11 +369,11 @@ describe("FlightRouter: a restart's catch-up, partition by partition", () => {
     await router.stopAll();
   });
 
-  it('a caught-up (idle) partition holds silences back 3 minutes of feed time, one with a backlog 24', async () => {
+  it('a caught-up (idle) partition holds silences back 10 minutes of feed time, one with a backlog 24', async () => {
     const run = async (idleHasBacklog: boolean) => {
       const { ports, router } = setup();
       const quiet = flight('ee0001', cruise(41), [{ durationS: 30 }]);
-      const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 600, prefix: 'g' });
+      const around = backgroundTraffic({ lat: 40.7, lon: -71.9 }, { durationS: 900, prefix: 'g' });
       router.partitionBacklog(0, true);
       router.partitionBacklog(1, idleHasBacklog);
       // Partition 1 delivers its first report, then nothing more.
@@ -385,7 +385,7 @@ describe("FlightRouter: a restart's catch-up, partition by partition", () => {
       return phases;
     };
     expect(await run(false)).toEqual(['open']);
-    expect(await run(true)).toEqual([]); // 10 minutes on: still waiting for partition 1
+    expect(await run(true)).toEqual([]); // 15 minutes on: still waiting for partition 1
   });
 
   it('an empty partition (caught up, never heard from) holds nothing back', async () => {

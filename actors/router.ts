@@ -211,8 +211,14 @@ interface Pending {
  * minutes (BACKLOG_WAIT_MS + the 2-minute silence + a partial minute < BUCKETS minutes).
  */
 const BACKLOG_WAIT_MS = 24 * 60_000;
-/** How far behind the newest a caught-up partition (idle: nothing more on the bus) holds them. */
-const CAUGHT_UP_WAIT_MS = 3 * 60_000;
+/**
+ * How far behind the newest a caught-up partition (nothing more on the bus when last told) holds
+ * them: as long as every partition was held before the router was told backlogs. "Caught up" goes
+ * stale when the bus comes back after an outage with a backlog of every partition: until each
+ * partition's next batch (or the pipeline's lag refresh) says so, this is all the wait it gets
+ * (3 minutes lost the NYC fixture's signal_lost in broker-restart).
+ */
+const CAUGHT_UP_WAIT_MS = 10 * 60_000;
 
 /** Held future fixes per partition, at most (the oldest is dropped as `future` beyond). */
 const MAX_PENDING = 1024;
@@ -622,7 +628,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
    * partition's backlog comes in its own batches, minutes of feed time apart) must not decide a
    * silence before the others have delivered the reports of that time. So each partition holds it
    * back at its clock: one the bus still has a backlog of (or that has not delivered yet) at most
-   * `BACKLOG_WAIT_MS` behind the newest, a caught-up (idle) one at most `CAUGHT_UP_WAIT_MS`; an
+   * `BACKLOG_WAIT_MS` behind the newest, a caught-up one at most `CAUGHT_UP_WAIT_MS`; an
    * empty one not at all. With one clock (detect) this is that clock.
    */
   function silenceWatermark(): number {
