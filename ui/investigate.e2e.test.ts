@@ -103,15 +103,30 @@ describe('investigate: event cards, playback, table and deep links (real edge + 
       'ascending',
       async () => (await page.getByTestId('table-sort-alt').getAttribute('aria-sort')) === 'ascending',
     );
-    const alts = await waitFor('table rows', async () => {
-      const v = await page
-        .locator('[data-testid=table-row]')
-        .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.altM ?? ''));
-      return v.length > 10 ? v : null;
+    // The pointer off the table (over it, the rows hold still), so it re-sorts every second.
+    await page.getByTestId('total-count').hover();
+    // Rows are ordered at each refresh; the aircraft move in between (the fixture plays at 10x),
+    // so a reading between a delta and the next refresh may be out of order: wait for a refresh.
+    const ascending = (v: string[]) => {
+      const n = v.filter((a) => a !== '').map(Number);
+      return n.length > 10 && n.every((x, i) => i === 0 || n[i - 1] <= x);
+    };
+    let lastSeen: string[] = [];
+    const alts = await waitFor(
+      'table rows in ascending altitude',
+      async () => {
+        lastSeen = await page
+          .locator('[data-testid=table-row]')
+          .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.altM ?? ''));
+        return ascending(lastSeen) ? lastSeen : null;
+      },
+      20_000,
+      50,
+    ).catch((e) => {
+      throw new Error(`${e}; last rows read: ${lastSeen.join(',')}`);
     });
     const nums = alts.filter((a) => a !== '').map(Number);
     expect(nums.length).toBeGreaterThan(10);
-    expect(nums).toEqual([...nums].sort((a, b) => a - b));
     // Aircraft without altitude come last.
     expect(alts.slice(nums.length).every((a) => a === '')).toBe(true);
     // Rows re-sort every second as aircraft move: pick one, then click it by its id.
