@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, ensureUiBuilt } from './build.ts';
 import { type FeedServer, startFeedServer } from './dev/feed-server.ts';
-import { launchBrowser, openPage, type PageLog, screenshot, waitFor } from './e2e/browser.ts';
+import { inPage, launchBrowser, openPage, type PageLog, screenshot, waitFor } from './e2e/browser.ts';
 
 /**
  * The traffic picture, against the protocol-faithful synthetic feed (300 aircraft around New York):
@@ -21,8 +21,7 @@ type Hook = {
   screenOf(id: string): { x: number; y: number } | null;
   setView(lat: number, lon: number, altitude: number): void;
 };
-const hook = <T>(page: Page, fn: (h: Hook) => T) =>
-  page.evaluate(`(${fn.toString()})(window.__skysentinel)`) as Promise<T>;
+const hook = <T>(page: Page, fn: (h: Hook) => T) => inPage(page, fn);
 
 describe('a readable traffic picture', () => {
   let feed: FeedServer;
