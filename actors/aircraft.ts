@@ -24,6 +24,7 @@ import { SignalLostMachine } from './machines/signal-lost.ts';
 import { Observation } from './observation.ts';
 import { GATE, type GateCode, OrderGate } from './order-gate.ts';
 import { airbornePhase, PHASE } from './phase.ts';
+import { slotArray } from './slots.ts';
 
 /** Why this update's altitude was not used (`AircraftCore.altDrop`; `altitudes_dropped_total{reason}`). */
 export const ALT_DROP = { NONE: 0, IMPLAUSIBLE: 1, GROUND: 2, STOPPED: 3 } as const;
@@ -85,9 +86,9 @@ export class AircraftCore implements TrackSource {
     const ctx: AircraftContext =
       context instanceof AirportIndex ? { airports: context, coverage: null, sourceBox: null } : context;
     const airports = ctx.airports;
-    // Every number this aircraft keeps, in one Float64Array: unboxed, contiguous, one object.
+    // Every number this aircraft keeps, in one array of doubles: unboxed, contiguous (slots.ts).
     const rapidSlots = RapidDescentMachine.slotsFor(opts);
-    const s = new Float64Array(
+    const s = slotArray(
       OrderGate.SLOTS +
         AltitudeGate.SLOTS +
         TrackFilter.SLOTS +

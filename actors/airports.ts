@@ -3,7 +3,7 @@ import { around } from 'geokdbush';
 import KDBush from 'kdbush';
 import { parseAirports } from '../fixtures/airports.ts';
 import { DEG, fastDistM, haversineM, M_PER_DEG } from './geo.ts';
-import { defineSlots, type Slotted } from './slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from './slots.ts';
 
 /** Small leaves: fewer points scanned per query (5,000 airports, so the tree stays tiny). */
 const NODE_SIZE = 16;
@@ -144,7 +144,7 @@ export class NearestAirportCache implements Slotted {
   constructor(
     private readonly index: AirportIndex,
     private readonly radiusM: number,
-    readonly s = new Float64Array(NearestAirportCache.SLOTS),
+    readonly s: SlotArray = slotArray(NearestAirportCache.SLOTS),
     readonly b = 0,
     /** Scratch for queries; one per process is enough (queries are synchronous). */
     hit: NearestTwo = SHARED_HIT,

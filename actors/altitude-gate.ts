@@ -1,5 +1,5 @@
 import type { DetectorOptions } from './defaults.ts';
-import { defineSlots, type Slotted } from './slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from './slots.ts';
 
 /** What the altitude gate made of one reported altitude. */
 export const ALT = {
@@ -29,7 +29,7 @@ export class AltitudeGate implements Slotted {
 
   constructor(
     private readonly opts: Pick<DetectorOptions, 'maxVrateMs' | 'altNoiseM'>,
-    readonly s = new Float64Array(AltitudeGate.SLOTS),
+    readonly s: SlotArray = slotArray(AltitudeGate.SLOTS),
     readonly b = 0,
   ) {
     this.clear();

@@ -1,5 +1,6 @@
 import type { DetectorOptions } from './defaults.ts';
 import { DEG, M_PER_DEG, wrapDeg } from './geo.ts';
+import { type SlotArray, slotArray } from './slots.ts';
 
 /**
  * Track filter: constant velocity in a local tangent plane (east, north, v_east, v_north) plus an
@@ -11,8 +12,8 @@ import { DEG, M_PER_DEG, wrapDeg } from './geo.ts';
  * symmetric 2x2 covariance [a b; b c]. That is the whole reason the math below is hand-unrolled
  * 2x2: no matrix library, no allocation, symmetric by construction.
  *
- * All state lives in a Float64Array slice (unboxed doubles; one array per aircraft, shared with the
- * other parts).
+ * All state lives in a slice of the aircraft's SlotArray (unboxed doubles; one array per aircraft,
+ * shared with the other parts).
  */
 
 // Per-axis layout: position, velocity, covariance a (pp), b (pv), c (vv).
@@ -70,7 +71,7 @@ export type FilterOptions = Pick<
 const ARG = new Float64Array(4);
 
 /** Predicts one axis by dt = ARG[0] with process noise q = ARG[1]. */
-function predictAxis(s: Float64Array, o: number): void {
+function predictAxis(s: SlotArray, o: number): void {
   const dt = ARG[0];
   const q = ARG[1];
   const a = s[o + A];
@@ -84,7 +85,7 @@ function predictAxis(s: Float64Array, o: number): void {
 }
 
 /** Position-only update: z = ARG[0], measurement variance r = ARG[2]. */
-function updatePos(s: Float64Array, o: number): void {
+function updatePos(s: SlotArray, o: number): void {
   const z = ARG[0];
   const r = ARG[2];
   const a = s[o + A];
@@ -103,7 +104,7 @@ function updatePos(s: Float64Array, o: number): void {
  * Position and velocity update: zp = ARG[0], zv = ARG[1], variances r = ARG[2] (position) and
  * w = ARG[3] (velocity). P' = P - P S^-1 P.
  */
-function updatePosVel(s: Float64Array, o: number): void {
+function updatePosVel(s: SlotArray, o: number): void {
   const zp = ARG[0];
   const zv = ARG[1];
   const r = ARG[2];
@@ -128,7 +129,7 @@ function updatePosVel(s: Float64Array, o: number): void {
   s[o + C] = c - (k10 * b + k11 * c);
 }
 
-function initAxis(s: Float64Array, o: number, p: number, v: number, pVar: number, vVar: number): void {
+function initAxis(s: SlotArray, o: number, p: number, v: number, pVar: number, vVar: number): void {
   s[o + P] = p;
   s[o + V] = v;
   s[o + A] = pVar;
@@ -162,7 +163,7 @@ export class TrackFilter {
   /** `s`/`b`: where its state lives (AircraftCore packs every part of an aircraft into one array). */
   constructor(
     options: FilterOptions,
-    readonly s = new Float64Array(SIZE),
+    readonly s: SlotArray = slotArray(SIZE),
     readonly b = 0,
   ) {
     this.o = options;
@@ -412,7 +413,7 @@ export class TrackFilter {
    * double returned from a getter that V8 does not inline into its caller is boxed (16 bytes of
    * garbage each); here the getters are inlined into this small method and nothing is returned.
    */
-  writeSmoothed(dst: Float64Array, at: number): void {
+  writeSmoothed(dst: SlotArray, at: number): void {
     dst[at] = this.lat;
     dst[at + 1] = this.lon;
     dst[at + 2] = this.altM;

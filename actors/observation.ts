@@ -1,11 +1,11 @@
 import type { AirportRef, NearestAirportCache } from './airports.ts';
 import { PHASE, type Phase } from './phase.ts';
-import { defineSlots, type Slotted } from './slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from './slots.ts';
 
 /**
  * What the anomaly machines see of one accepted update: smoothed values from the filter, raw
  * flags from the envelope, and the nearest airport. One per aircraft, rewritten in place for every
- * update (no allocation on the hot path); its numbers live in the aircraft's Float64Array.
+ * update (no allocation on the hot path); its numbers live in the aircraft's SlotArray.
  * Unknown numbers are NaN.
  *
  * The nearest airport is looked up only when a machine asks for it (`airport`, `airportDistM`):
@@ -49,7 +49,7 @@ export class Observation implements Slotted {
     readonly icao24: string,
     /** Null: no airports (heights over sea level). */
     private readonly airports: NearestAirportCache | null = null,
-    readonly s = new Float64Array(Observation.SLOTS),
+    readonly s: SlotArray = slotArray(Observation.SLOTS),
     readonly b = 0,
   ) {
     this.altM = Number.NaN;

@@ -1,6 +1,6 @@
 import type { DetectorOptions } from './defaults.ts';
 import { fastDistM, M_PER_DEG } from './geo.ts';
-import { defineSlots, type Slotted } from './slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from './slots.ts';
 
 /**
  * Order and plausibility gate (contract section 4): the first thing an update meets.
@@ -44,7 +44,7 @@ export class OrderGate implements Slotted {
 
   constructor(
     private readonly opts: Pick<DetectorOptions, 'maxSpeedMs' | 'implausibleMinDistM' | 'resetAgreeingFixes'>,
-    readonly s = new Float64Array(OrderGate.SLOTS),
+    readonly s: SlotArray = slotArray(OrderGate.SLOTS),
     readonly b = 0,
   ) {
     this.lastTsMs = -1;

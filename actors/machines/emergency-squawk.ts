@@ -1,7 +1,7 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
-import { defineSlots, type Slotted } from '../slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from '../slots.ts';
 import { anomalyEvent } from './event.ts';
 
 /** Transponder codes that declare an emergency. */
@@ -27,7 +27,7 @@ export class EmergencySquawkMachine implements Slotted {
 
   constructor(
     private readonly opts: Pick<DetectorOptions, 'emergencyOpenUpdates' | 'emergencyCloseUpdates'>,
-    readonly s = new Float64Array(EmergencySquawkMachine.SLOTS),
+    readonly s: SlotArray = slotArray(EmergencySquawkMachine.SLOTS),
     readonly b = 0,
   ) {}
 

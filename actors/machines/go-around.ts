@@ -4,7 +4,7 @@ import type { DetectorOptions } from '../defaults.ts';
 import { fastDistM } from '../geo.ts';
 import type { Observation } from '../observation.ts';
 import { PHASE } from '../phase.ts';
-import { defineSlots, type Slotted } from '../slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from '../slots.ts';
 import { anomalyEvent, round1 } from './event.ts';
 
 type Opts = Pick<
@@ -83,7 +83,7 @@ export class GoAroundMachine implements Slotted {
 
   constructor(
     private readonly opts: Opts,
-    readonly s = new Float64Array(GoAroundMachine.SLOTS),
+    readonly s: SlotArray = slotArray(GoAroundMachine.SLOTS),
     readonly b = 0,
   ) {
     this.lowAltM = Number.POSITIVE_INFINITY;

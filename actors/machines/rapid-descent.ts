@@ -4,7 +4,7 @@ import type { DetectorOptions } from '../defaults.ts';
 import { FPM_MS } from '../defaults.ts';
 import type { Observation } from '../observation.ts';
 import { PHASE } from '../phase.ts';
-import { defineSlots, type Slotted } from '../slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from '../slots.ts';
 import { anomalyEvent, round1 } from './event.ts';
 
 /**
@@ -40,7 +40,7 @@ type Opts = Pick<
  * in parabolic flight, ends where it began: no loss of height). A bogus sample, a field flipping between two values or an altitude jump (no path
  * between two levels) breaks the run and clears the window.
  *
- * The window is a ring of (ts, alt) samples in one Float64Array; samples older than the newest one
+ * The window is a ring of (ts, alt) samples in the aircraft's SlotArray; samples older than the newest one
  * at or before "now - window" are dropped, so each update costs O(1) amortised.
  */
 export class RapidDescentMachine implements Slotted {
@@ -80,7 +80,7 @@ export class RapidDescentMachine implements Slotted {
 
   constructor(
     private readonly opts: Opts,
-    readonly s = new Float64Array(RapidDescentMachine.slotsFor(opts)),
+    readonly s: SlotArray = slotArray(RapidDescentMachine.slotsFor(opts)),
     readonly b = 0,
   ) {
     this.cap = RapidDescentMachine.capacity(opts);

@@ -5,7 +5,7 @@ import type { DetectorOptions } from '../defaults.ts';
 import { DEG, M_PER_DEG, wrapDeg } from '../geo.ts';
 import type { Observation } from '../observation.ts';
 import { PHASE, PHASE_NAMES, type Phase } from '../phase.ts';
-import { defineSlots, type Slotted } from '../slots.ts';
+import { defineSlots, type SlotArray, type Slotted, slotArray } from '../slots.ts';
 import { anomalyEvent, round1 } from './event.ts';
 
 /** A configured source area (live polling's box): west, south, east, north in degrees. */
@@ -88,7 +88,7 @@ export class SignalLostMachine implements Slotted {
     /** Null: no coverage condition (the aircraft alone is all that is known). */
     private readonly coverage: CoverageMap | null = null,
     private readonly sourceBox: SourceBox | null = null,
-    readonly s = new Float64Array(SignalLostMachine.SLOTS),
+    readonly s: SlotArray = slotArray(SignalLostMachine.SLOTS),
     readonly b = 0,
   ) {
     this.lastTsMs = -1;
