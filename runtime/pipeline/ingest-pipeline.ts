@@ -96,6 +96,10 @@ interface PartitionState {
   next: number;
   /** Offsets below this are warm-up replay. */
   liveFrom: number;
+  /** Where consumption starts (set at assignment): the position of a partition before its first batch. */
+  startAt: number;
+  /** What the handler was last told of this partition's backlog (updates only; null: nothing yet). */
+  told: boolean | null;
 }
 
 /**
@@ -132,9 +136,12 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
     const meta: DispatchMeta = { topic, partition, offset: 0, replay: false }; // rewritten per envelope
     let st = state.get(key);
     if (!st) {
-      st = { next: 0, liveFrom: 0 };
+      st = { next: 0, liveFrom: 0, startAt: 0, told: null };
       state.set(key, st);
     }
+    // Another partition thought empty at assignment may have received messages since, which this
+    // batch, fetched with them, runs ahead of: ask the bus before dispatching (see refreshLag).
+    if (topic === topics.updates && unheardIdle(partition)) await refreshLag(consumer);
     const dead: string[] = [];
     const nowMs = now(); // a live fix may not be ahead of it by more than the contract's skew
     let last = -1;
@@ -165,7 +172,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
     if (last < 0) return;
     const lag = Math.max(0, batch.highWatermark - (last + 1));
     metrics.busLag.set({ topic, partition: String(partition) }, lag);
-    if (topic === topics.updates) handler.backlog?.(partition, lag > 0);
+    if (topic === topics.updates) tellBacklog(partition, st, lag > 0);
     const dlq = dead.length > 0 ? publishDeadLetters(bus, topics.dlq, dead) : null;
     const offsets: PartitionOffset[] = [{ topic, partition, offset: last + 1 }];
     if (options.saturated?.() && !paused) pauseUntilDrained(consumer);
@@ -185,6 +192,29 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
     );
   }
 
+  function tellBacklog(partition: number, st: PartitionState, backlog: boolean): void {
+    st.told = backlog;
+    handler.backlog?.(partition, backlog);
+  }
+
+  /**
+   * Some owned updates partition other than `except` has delivered nothing yet and was told it has
+   * no backlog (it was empty at assignment). Messages may have reached it since; a batch of another
+   * partition fetched together with them must not be dispatched as if that partition had nothing
+   * (the actors would decide silences without its reports: a fast replay into a processor started
+   * on an empty topic lost a signal_lost that way). While this holds, each batch first asks the
+   * bus (one watermarks request); once every partition has delivered, or was told it has a
+   * backlog, no batch does.
+   */
+  function unheardIdle(except: number): boolean {
+    for (const [key, st] of state) {
+      if (st.next !== 0 || st.told !== false) continue;
+      if (key === tpKey(topics.updates, except)) continue;
+      if (key.startsWith(`${topics.updates}\u0000`)) return true;
+    }
+    return false;
+  }
+
   /** bus_lag of every owned partition: messages appended and not yet dispatched. */
   async function refreshLag(consumer: BusConsumer): Promise<void> {
     const owned = consumer.assignment().filter((tp) => tp.topic === topics.updates);
@@ -193,12 +223,12 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
     for (const { partition } of owned) {
       const high = marks.find((w) => w.partition === partition)?.high;
       const st = state.get(tpKey(topics.updates, partition));
-      // Before its first batch a partition's position is unknown here (next is 0): leave it be.
-      if (high === undefined || st === undefined || st.next === 0) continue;
-      const lag = Math.max(0, high - st.next);
+      if (high === undefined || st === undefined) continue;
+      // Before its first batch a partition is where consumption starts.
+      const lag = Math.max(0, high - (st.next === 0 ? st.startAt : st.next));
       metrics.busLag.set({ topic: topics.updates, partition: String(partition) }, lag);
       // An idle partition that has messages again is waited for until they are dispatched.
-      if (lag > 0) handler.backlog?.(partition, true);
+      if (lag > 0) tellBacklog(partition, st, true);
     }
   }
 
@@ -209,7 +239,7 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
       { committed: PartitionOffset[]; fromTime: PartitionOffset[] | null; marks: Watermarks[] }
     >();
     for (const tp of partitions) {
-      const st: PartitionState = { next: 0, liveFrom: 0 };
+      const st: PartitionState = { next: 0, liveFrom: 0, startAt: 0, told: null };
       state.set(tpKey(tp.topic, tp.partition), st);
       let t = byTopic.get(tp.topic);
       if (!t) {
@@ -232,8 +262,9 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
           startAt = from;
         }
       }
+      st.startAt = startAt;
       // Told before its first batch, so the actors wait for a partition that has not delivered yet.
-      if (tp.topic === topics.updates) handler.backlog?.(tp.partition, (marks?.high ?? 0) > startAt);
+      if (tp.topic === topics.updates) tellBacklog(tp.partition, st, (marks?.high ?? 0) > startAt);
     }
     await options.onAssign?.(partitions);
   }
