@@ -17,7 +17,12 @@ import { DeadlineHeap } from './deadline-heap.ts';
 import { type DetectorOptions, detectorOptions } from './defaults.ts';
 import { EpochTracker } from './epochs.ts';
 import type { SourceBox } from './machines/signal-lost.ts';
-import { type CoverageEvidence, coverageEvidence, type LastFix } from './machines/signal-lost.ts';
+import {
+  type CoverageEvidence,
+  coverageEvidence,
+  type LastFix,
+  silenceDueMs,
+} from './machines/signal-lost.ts';
 import { actorOf, installNactFastPath, type NactActorHandle, tell } from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
 
@@ -546,7 +551,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
         enqueue(e, new SilenceCheck(e.gapDueMs, clock.liveSinceMs, evidence, true), replay);
         schedule(e);
       }
-      const due = e.lastTsMs + signalLostMs;
+      const due = silenceDueMs(e.lastTsMs, signalLostMs);
       if (due > atMs) {
         e.inHeap = true;
         heap.push(e, e.gapLast !== null && e.gapDueMs < due ? e.gapDueMs : due);
@@ -767,16 +772,16 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     if (env.ts > e.lastTsMs) {
       // Silent long enough, and not yet revealed (the watermark is behind its deadline: another
       // partition lags): keep the fix before the silence for a late check.
-      if (e.inHeap && e.lastTsMs > 0 && env.ts - e.lastTsMs >= signalLostMs) {
+      if (e.inHeap && e.lastTsMs > 0 && env.ts >= silenceDueMs(e.lastTsMs, signalLostMs)) {
         e.gapLast = { ...e.last };
-        e.gapDueMs = e.lastTsMs + signalLostMs;
+        e.gapDueMs = silenceDueMs(e.lastTsMs, signalLostMs);
       }
       e.lastTsMs = env.ts;
       copyLastFix(e.last, env);
     }
     if (!e.inHeap) {
       e.inHeap = true;
-      clock.heap.push(e, e.lastTsMs + signalLostMs);
+      clock.heap.push(e, silenceDueMs(e.lastTsMs, signalLostMs));
     }
     schedule(e);
     // Coverage in stream order, as it is dispatched (an actor may run later than others): airborne reports only.

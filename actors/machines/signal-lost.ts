@@ -1,6 +1,6 @@
 import type { AnomalyEvent } from '../../runtime/contract/index.ts';
 import { elevationOf, type NearestAirportCache } from '../airports.ts';
-import { BANDS, bandOf, type CoverageMap } from '../coverage.ts';
+import { BANDS, BUCKET_MS, bandOf, type CoverageMap } from '../coverage.ts';
 import type { DetectorOptions } from '../defaults.ts';
 import { DEG, M_PER_DEG, wrapDeg } from '../geo.ts';
 import type { Observation } from '../observation.ts';
@@ -116,7 +116,7 @@ export class SignalLostMachine implements Slotted {
   /** An accepted update: closes an open event, and remembers where the aircraft was last seen. */
   update(o: Observation, out: AnomalyEvent[]): void {
     if (this.open) this.close(o.tsMs, o.lat, o.lon, out);
-    else if (this.lastTsMs >= 0 && o.tsMs - this.lastTsMs >= this.opts.signalLostAfterS * 1000)
+    else if (this.lastTsMs >= 0 && o.tsMs >= silenceDueMs(this.lastTsMs, this.opts.signalLostAfterS * 1000))
       this.keepGap(o); // silent long enough: the router may reveal it only now (lateTick)
     this.lastTsMs = o.tsMs;
     this.lastPhase = o.phase;
@@ -171,7 +171,12 @@ export class SignalLostMachine implements Slotted {
    * the first report after (the same two events, with the same id, as when revealed in time).
    */
   lateTick(dueMs: number, liveSinceMs: number, out: AnomalyEvent[], evidence: CoverageEvidence | null): void {
-    if (this.open || this.gapTsMs < 0 || this.gapTsMs + this.opts.signalLostAfterS * 1000 !== dueMs) return;
+    if (
+      this.open ||
+      this.gapTsMs < 0 ||
+      silenceDueMs(this.gapTsMs, this.opts.signalLostAfterS * 1000) !== dueMs
+    )
+      return;
     const now = { fix: this.lastFix(), phase: this.lastPhase, live: this.lastLive, callsign: this.callsign };
     this.setLast({
       tsMs: this.gapTsMs,
@@ -309,6 +314,23 @@ export class SignalLostMachine implements Slotted {
   get lastUpdateTsMs(): number {
     return this.lastTsMs;
   }
+}
+
+/**
+ * When a silence since the report at `lastTsMs` is judged: `afterMs` (signalLostAfterS) after it,
+ * and not before half of the minute it falls due in has been seen. The coverage evidence counts
+ * the coverage map's whole minutes after the one holding the last report (that minute holds the
+ * aircraft's own reports) up to the one holding the decision; judged right at `lastTsMs + afterMs`,
+ * that was 60 to 120 s of others' reports depending on where the last report fell in its minute,
+ * and a report a couple of seconds into a minute left one minute seen: the same silence was
+ * reported or not depending on the second it began (the NYC fixture's signal_lost, replayed
+ * shifted by a random amount, was lost in about one run in thirty). Now at least 90 s: the decision
+ * comes up to 30 s later for a silence that began early in its minute.
+ */
+export function silenceDueMs(lastTsMs: number, afterMs: number): number {
+  const dueMs = lastTsMs + afterMs;
+  const halfSeenMs = Math.floor(dueMs / BUCKET_MS) * BUCKET_MS + BUCKET_MS / 2;
+  return Math.max(dueMs, halfSeenMs);
 }
 
 /** The dead-reckoned altitude follows the last vertical rate at most this far. */
