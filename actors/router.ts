@@ -772,9 +772,13 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     if (env.ts > e.lastTsMs) {
       // Silent long enough, and not yet revealed (the watermark is behind its deadline: another
       // partition lags): keep the fix before the silence for a late check.
-      if (e.inHeap && e.lastTsMs > 0 && env.ts >= silenceDueMs(e.lastTsMs, signalLostMs)) {
-        e.gapLast = { ...e.last };
-        e.gapDueMs = silenceDueMs(e.lastTsMs, signalLostMs);
+      // (the subtraction first: most updates come well within signalLostMs; the due time only then)
+      if (e.inHeap && e.lastTsMs > 0 && env.ts - e.lastTsMs >= signalLostMs) {
+        const dueMs = silenceDueMs(e.lastTsMs, signalLostMs);
+        if (env.ts >= dueMs) {
+          e.gapLast = { ...e.last };
+          e.gapDueMs = dueMs;
+        }
       }
       e.lastTsMs = env.ts;
       copyLastFix(e.last, env);

@@ -207,10 +207,9 @@ export async function startIngestPipeline(options: IngestPipelineOptions): Promi
    * backlog, no batch does.
    */
   function unheardIdle(except: number): boolean {
+    const exceptKey = tpKey(topics.updates, except);
     for (const [key, st] of state) {
-      if (st.next !== 0 || st.told !== false) continue;
-      if (key === tpKey(topics.updates, except)) continue;
-      if (key.startsWith(`${topics.updates}\u0000`)) return true;
+      if (st.next === 0 && st.told === false && key !== exceptKey) return true; // only updates is consumed
     }
     return false;
   }
