@@ -323,6 +323,21 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     stopSystem(system);
   });
 
+  it("gives an actor nact's path, its parts in an array of their length; an invalid name gets nact's error", () => {
+    const system = start();
+    const ref = spawn(system, (s: number) => s, 'ab-12', { initialState: 0 } as never);
+    const child = spawn(ref, (s: number) => s, 'kid', { initialState: 0 } as never);
+    const path = (ref as unknown as { path: { parts: string[]; toString(): string } }).path;
+    const childPath = (child as unknown as { path: { parts: string[] } }).path;
+    expect(path.parts).toEqual([...(system as unknown as { path: { parts: string[] } }).path.parts, 'ab-12']);
+    expect(childPath.parts).toEqual([...path.parts, 'kid']);
+    expect(path.toString()).toMatch(/:\/\/ab-12$/);
+    expect(() => spawn(system, (s: number) => s, 'no spaces', { initialState: 0 } as never)).toThrow(
+      /Invalid argument: path may only contain URI encoded characters/,
+    );
+    stopSystem(system);
+  });
+
   it('actorOf looks an actor up once; tell delivers in order without the lookup, and drops after stop', async () => {
     const system = start();
     const got: number[] = [];

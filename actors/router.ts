@@ -25,6 +25,7 @@ import {
 } from './machines/signal-lost.ts';
 import { actorOf, installNactFastPath, type NactActorHandle, tell } from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
+import { slotArray } from './slots.ts';
 
 export interface FlightRouterPorts {
   history: HistorySink;
@@ -148,22 +149,22 @@ interface Entry {
   done: number;
   /** A wake message is in the actor's mailbox (or being handled). */
   scheduled: boolean;
-  /** Latest envelope ts dispatched (ms): the silence timer keys on it. */
-  lastTsMs: number;
   /**
-   * Where the aircraft was last heard (the report of that ts; tsMs NaN: none, or the actor
-   * stopped), for the coverage evidence of a silence, read when the silence is revealed (stream
-   * order). Numbers copied in place, not the envelope kept: a kept envelope outlives the young
-   * generation and costs the garbage collector more than the copy.
+   * The entry's numbers, in one array of doubles (EntryNumbers: a double in an object field is a
+   * heap box of its own, ten per aircraft here): the latest envelope ts dispatched (the silence
+   * timer keys on it), a late silence's deadline (see gapLast), and where the aircraft was last
+   * heard (the report of that ts; its ts NaN: none, or the actor stopped), for the coverage
+   * evidence of a silence, read when the silence is revealed (stream order). Numbers copied in
+   * place, not the envelope kept: a kept envelope outlives the young generation and costs the
+   * garbage collector more than the copy.
    */
-  last: LastFix;
+  n: number[];
   /**
    * A silence that ended (the aircraft reported again) before the silence watermark reached its
-   * deadline `gapDueMs`: the last fix before it, for a late check once every partition has
-   * (null: none).
+   * deadline (`n[N.GAP_DUE_MS]`): the last fix before it, for a late check once every partition
+   * has (null: none).
    */
   gapLast: LastFix | null;
-  gapDueMs: number;
   inHeap: boolean;
   stopRequested: boolean;
   stopWaiters: Array<() => void> | null;
@@ -244,21 +245,47 @@ class SilenceCheck {
   ) {}
 }
 
-/** No last fix known (every field NaN: a double from the start, so writes update in place). */
-function noLastFix(): LastFix {
-  const n = Number.NaN;
-  return { tsMs: n, lat: n, lon: n, altM: n, speedMs: n, trackDeg: n, vrateMs: n };
+/** Where each of an entry's numbers sits in `Entry.n`. */
+const N = {
+  LAST_TS_MS: 0,
+  GAP_DUE_MS: 1,
+  /** The last fix, as LastFix's fields in order: tsMs, lat, lon, altM, speedMs, trackDeg, vrateMs. */
+  FIX: 2,
+  SIZE: 9,
+} as const;
+const FIX_TS_MS = N.FIX;
+
+/** A new entry's numbers: no report yet (0), no late silence (0), no last fix known (NaN). */
+function entryNumbers(): number[] {
+  const n = slotArray(N.SIZE);
+  n.fill(Number.NaN, N.FIX);
+  return n;
 }
 
-/** The report as signal_lost dead-reckons a silent aircraft from it (unknown values NaN). */
-function copyLastFix(last: LastFix, env: FlightEnvelope): void {
-  last.tsMs = env.ts;
-  last.lat = env.lat;
-  last.lon = env.lon;
-  last.altM = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
-  last.speedMs = env.speed_ms ?? Number.NaN;
-  last.trackDeg = env.track_deg ?? Number.NaN;
-  last.vrateMs = env.vrate_ms ?? Number.NaN;
+/** The report as signal_lost dead-reckons a silent aircraft from it (unknown values NaN), into `n`. */
+function copyLastFix(n: number[], env: FlightEnvelope): void {
+  const f = N.FIX;
+  n[f] = env.ts;
+  n[f + 1] = env.lat;
+  n[f + 2] = env.lon;
+  n[f + 3] = env.baro_alt_m ?? env.geo_alt_m ?? Number.NaN;
+  n[f + 4] = env.speed_ms ?? Number.NaN;
+  n[f + 5] = env.track_deg ?? Number.NaN;
+  n[f + 6] = env.vrate_ms ?? Number.NaN;
+}
+
+/** The last fix in `n` as an object (when a silence is judged: rare). */
+function lastFixOf(n: number[]): LastFix {
+  const f = N.FIX;
+  return {
+    tsMs: n[f],
+    lat: n[f + 1],
+    lon: n[f + 2],
+    altM: n[f + 3],
+    speedMs: n[f + 4],
+    trackDeg: n[f + 5],
+    vrateMs: n[f + 6],
+  };
 }
 
 /** The wall clock is read by one report-carrying actor wake in this many (and at the end of each batch). */
@@ -465,7 +492,7 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
 
   function afterStop(e: Entry): void {
     e.alive = false;
-    e.last.tsMs = Number.NaN;
+    e.n[FIX_TS_MS] = Number.NaN;
     e.ref = null;
     e.actor = null;
     e.scheduled = false;
@@ -543,24 +570,27 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       const e = heap.pop() as Entry;
       e.inHeap = false;
       if (!e.alive || entries.get(e.icao24) !== e) continue;
+      const n = e.n;
       const gap = e.gapLast;
-      if (gap !== null && e.gapDueMs <= atMs) {
+      const gapDueMs = n[N.GAP_DUE_MS];
+      if (gap !== null && gapDueMs <= atMs) {
         // A silence that ended before every partition reached its deadline: decided now, late.
         e.gapLast = null;
-        const evidence = coverageEvidence(coverage, opts, gap, e.gapDueMs);
-        enqueue(e, new SilenceCheck(e.gapDueMs, clock.liveSinceMs, evidence, true), replay);
+        const evidence = coverageEvidence(coverage, opts, gap, gapDueMs);
+        enqueue(e, new SilenceCheck(gapDueMs, clock.liveSinceMs, evidence, true), replay);
         schedule(e);
       }
-      const due = silenceDueMs(e.lastTsMs, signalLostMs);
+      const due = silenceDueMs(n[N.LAST_TS_MS], signalLostMs);
       if (due > atMs) {
         e.inHeap = true;
-        heap.push(e, e.gapLast !== null && e.gapDueMs < due ? e.gapDueMs : due);
+        heap.push(e, e.gapLast !== null && gapDueMs < due ? gapDueMs : due);
         continue;
       }
       // The coverage map is read now, at this point of the stream: the actor runs later, when
       // the map may be minutes of feed time further on (a backlog dispatched at once).
-      const last = e.last;
-      const evidence = Number.isNaN(last.tsMs) ? null : coverageEvidence(coverage, opts, last, atMs);
+      const evidence = Number.isNaN(n[FIX_TS_MS])
+        ? null
+        : coverageEvidence(coverage, opts, lastFixOf(n), atMs);
       enqueue(e, new SilenceCheck(atMs, clock.liveSinceMs, evidence), replay);
       schedule(e);
     }
@@ -751,10 +781,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
       count: 0,
       done: 0,
       scheduled: false,
-      lastTsMs: 0,
-      last: noLastFix(),
+      n: entryNumbers(),
       gapLast: null,
-      gapDueMs: 0,
       inHeap: false,
       stopRequested: false,
       stopWaiters: null,
@@ -769,23 +797,25 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     const clock = e.clock;
     clock.replaying = replay;
     enqueue(e, env, replay);
-    if (env.ts > e.lastTsMs) {
+    const n = e.n;
+    const lastTsMs = n[N.LAST_TS_MS];
+    if (env.ts > lastTsMs) {
       // Silent long enough, and not yet revealed (the watermark is behind its deadline: another
       // partition lags): keep the fix before the silence for a late check.
       // (the subtraction first: most updates come well within signalLostMs; the due time only then)
-      if (e.inHeap && e.lastTsMs > 0 && env.ts - e.lastTsMs >= signalLostMs) {
-        const dueMs = silenceDueMs(e.lastTsMs, signalLostMs);
+      if (e.inHeap && lastTsMs > 0 && env.ts - lastTsMs >= signalLostMs) {
+        const dueMs = silenceDueMs(lastTsMs, signalLostMs);
         if (env.ts >= dueMs) {
-          e.gapLast = { ...e.last };
-          e.gapDueMs = dueMs;
+          e.gapLast = lastFixOf(n);
+          n[N.GAP_DUE_MS] = dueMs;
         }
       }
-      e.lastTsMs = env.ts;
-      copyLastFix(e.last, env);
+      n[N.LAST_TS_MS] = env.ts;
+      copyLastFix(n, env);
     }
     if (!e.inHeap) {
       e.inHeap = true;
-      clock.heap.push(e, silenceDueMs(e.lastTsMs, signalLostMs));
+      clock.heap.push(e, silenceDueMs(n[N.LAST_TS_MS], signalLostMs));
     }
     schedule(e);
     // Coverage in stream order, as it is dispatched (an actor may run later than others): airborne reports only.
