@@ -8,6 +8,7 @@ import {
   nactFastPath,
   sharedEmpties,
   tell,
+  withoutContext,
 } from './nact-fast-path.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -335,6 +336,44 @@ describe('nact run queue (one setImmediate per turn, no await for plain values)'
     expect(() => spawn(system, (s: number) => s, 'no spaces', { initialState: 0 } as never)).toThrow(
       /Invalid argument: path may only contain URI encoded characters/,
     );
+    stopSystem(system);
+  });
+
+  it('calls an actor function marked withoutContext with its state and message only, and keeps no context for it', async () => {
+    const system = start();
+    const seen: unknown[][] = [];
+    const marked = withoutContext(function (this: unknown, s: number, m: number) {
+      // biome-ignore lint/complexity/noArguments: what the call passed, beyond the declared parameters
+      seen.push([this, s, m, arguments[2]]);
+      return s + m;
+    });
+    const ref = spawn(system, marked, 'bare', { initialState: 0 } as never);
+    dispatch(ref, 1);
+    dispatch(ref, 2);
+    await sleep(10);
+    expect(seen).toEqual([
+      [undefined, 0, 1, undefined],
+      [undefined, 1, 2, undefined],
+    ]);
+    const actor = actorOf(ref) as unknown as { childlessContext?: unknown; state: number };
+    expect(actor.state).toBe(3);
+    expect(actor.childlessContext).toBeUndefined();
+    // An unmarked function still gets nact's context.
+    let got: { name?: string } | undefined;
+    const plain = spawn(
+      system,
+      (s: number, _m: number, ctx: { name: string }) => {
+        got = ctx;
+        return s;
+      },
+      'dressed',
+      {
+        initialState: 0,
+      } as never,
+    );
+    dispatch(plain, 1);
+    await sleep(10);
+    expect(got?.name).toBe('dressed');
     stopSystem(system);
   });
 

@@ -60,6 +60,9 @@ import { DeadlineHeap } from './deadline-heap.ts';
  *    new). Here `parent.parts.concat(name)`: the same parts in an array of their length. Names are
  *    checked by nact's own `isValidName`, and an invalid one gets nact's own error.
  *
+ * 7. No context for a function that takes none. An actor function marked `withoutContext` is called
+ *    without one, so none is made or kept (the router's: it reads only its state and message).
+ *
  * Installed once per process on nact's Actor class (and its ActorPath), only for the exact version it was written
  * against (another version stays stock; `nactFastPath.active` says which). Actors without
  * `shutdownAfter` keep nact's own no-op timer.
@@ -325,8 +328,13 @@ function contextOf(actor: NactActor, sender: unknown): unknown {
 /** nact's own message step (actor.js handleMessage), without the await when there is nothing to wait for. */
 function run(actor: NactActor, message: unknown, sender: unknown): void {
   try {
-    const ctx = contextOf(actor, sender);
-    const next = actor.f.call(ctx, actor.state, message, ctx);
+    const f = actor.f;
+    let next: unknown;
+    if ((f as ContextFree)[CONTEXT_FREE] === true) next = f.call(undefined, actor.state, message, undefined);
+    else {
+      const ctx = contextOf(actor, sender);
+      next = f.call(ctx, actor.state, message, ctx);
+    }
     if (isThenable(next)) {
       awaitState(actor, message, sender, next);
       return;
@@ -359,6 +367,23 @@ function finish(actor: NactActor, message: unknown, sender: unknown, state: unkn
   } catch (error) {
     actor.handleFault(message, sender, error);
   }
+}
+
+/** Marks an actor function that takes no context (see `withoutContext`). */
+const CONTEXT_FREE = Symbol('nact fast path: the actor function takes no context');
+type ContextFree = { [CONTEXT_FREE]?: true };
+
+/**
+ * Marks `f` as an actor function that never looks at nact's context: the fast path calls it as
+ * `f(state, message)` (no `this`, the context argument undefined), so its actors have no context
+ * object at all (change 7: one object, ~80 bytes, per actor, and a line of memory less touched per
+ * message). Only for a function that reads neither `this` nor a third argument; stock nact (another
+ * version) ignores the mark and passes its context as usual. `initialStateFunc`, `onCrash` and
+ * `afterStop` still get nact's contexts.
+ */
+export function withoutContext<F extends (state: never, message: never) => unknown>(f: F): F {
+  (f as ContextFree)[CONTEXT_FREE] = true;
+  return f;
 }
 
 /** nact's Actor as the router holds it: what `tell` needs. */

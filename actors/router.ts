@@ -23,7 +23,13 @@ import {
   type LastFix,
   silenceDueMs,
 } from './machines/signal-lost.ts';
-import { actorOf, installNactFastPath, type NactActorHandle, tell } from './nact-fast-path.ts';
+import {
+  actorOf,
+  installNactFastPath,
+  type NactActorHandle,
+  tell,
+  withoutContext,
+} from './nact-fast-path.ts';
 import { GATE, GATE_RESULT } from './order-gate.ts';
 import { slotArray } from './slots.ts';
 
@@ -457,7 +463,8 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
   }
 
   // One set of actor functions for all actors (no closures per actor: they would cost heap per aircraft).
-  const actorBody = (core: AircraftCore, e: Entry) => wake(core, e);
+  // It reads only its state and message: nact makes no context for it (nact-fast-path.ts, change 7).
+  const actorBody = withoutContext((core: AircraftCore, e: Entry) => wake(core, e));
   const actorProps = {
     shutdownAfter: idleMs,
     initialStateFunc: (ctx: { name: string }) => new AircraftCore(ctx.name, opts, context),
