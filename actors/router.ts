@@ -22,6 +22,7 @@ import {
   coverageEvidence,
   type LastFix,
   silenceDueMs,
+  silenceFellDue,
 } from './machines/signal-lost.ts';
 import {
   actorOf,
@@ -156,8 +157,8 @@ interface Entry {
   /** A wake message is in the actor's mailbox (or being handled). */
   scheduled: boolean;
   /**
-   * The entry's numbers, in one array of doubles (EntryNumbers: a double in an object field is a
-   * heap box of its own, ten per aircraft here): the latest envelope ts dispatched (the silence
+   * The entry's numbers, in one array of doubles (indices in `N`; a double in an object field is
+   * a heap box of its own, ten per aircraft here): the latest envelope ts dispatched (the silence
    * timer keys on it), a late silence's deadline (see gapLast), and where the aircraft was last
    * heard (the report of that ts; its ts NaN: none, or the actor stopped), for the coverage
    * evidence of a silence, read when the silence is revealed (stream order). Numbers copied in
@@ -809,13 +810,9 @@ export function createFlightRouter(config: FlightRouterConfig): FlightRouter {
     if (env.ts > lastTsMs) {
       // Silent long enough, and not yet revealed (the watermark is behind its deadline: another
       // partition lags): keep the fix before the silence for a late check.
-      // (the subtraction first: most updates come well within signalLostMs; the due time only then)
-      if (e.inHeap && lastTsMs > 0 && env.ts - lastTsMs >= signalLostMs) {
-        const dueMs = silenceDueMs(lastTsMs, signalLostMs);
-        if (env.ts >= dueMs) {
-          e.gapLast = lastFixOf(n);
-          n[N.GAP_DUE_MS] = dueMs;
-        }
+      if (e.inHeap && lastTsMs > 0 && silenceFellDue(lastTsMs, env.ts, signalLostMs)) {
+        e.gapLast = lastFixOf(n);
+        n[N.GAP_DUE_MS] = silenceDueMs(lastTsMs, signalLostMs);
       }
       n[N.LAST_TS_MS] = env.ts;
       copyLastFix(n, env);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnomalyEvent, FlightEnvelope } from '../../runtime/contract/index.ts';
 import { validateAnomaly } from '../../runtime/contract/index.ts';
@@ -7,6 +8,7 @@ import { AirportIndex } from '../airports.ts';
 import { DETECTOR_DEFAULTS, type DetectorOptions, FPM_MS } from '../defaults.ts';
 import { flight, offset, T0_MS } from '../scenario.ts';
 import type { Leg } from '../synthetic-track.ts';
+import { silenceDueMs, silenceFellDue } from './signal-lost.ts';
 
 const airports = AirportIndex.fromGeoJSON(
   readFileSync(new URL('../../fixtures/airports.geojson', import.meta.url), 'utf8'),
@@ -335,5 +337,32 @@ describe('flights, plausible altitudes and fresh positions (issue 15)', () => {
     );
     expect(runAll(dip)).toEqual([]);
     expect(runAll(approach('a00056', JFK, 100, 300)).map((e) => e.type)).toEqual(['go_around']);
+  });
+});
+
+describe('signal_lost due time (silenceDueMs, silenceFellDue)', () => {
+  const afterMs = DETECTOR_DEFAULTS.signalLostAfterS * 1000;
+  it('a silence falls due signalLostAfterS after the last report, and never before half of its minute', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4e12 }), (lastTsMs) => {
+        const dueMs = silenceDueMs(lastTsMs, afterMs);
+        expect(dueMs).toBeGreaterThanOrEqual(lastTsMs + afterMs);
+        expect(dueMs - (lastTsMs + afterMs)).toBeLessThanOrEqual(30_000);
+        expect(dueMs % 60_000).toBeGreaterThanOrEqual(30_000);
+      }),
+    );
+  });
+
+  it('silenceFellDue is exactly "the report comes at or after the due time"', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4e12 }),
+        fc.integer({ min: -10_000, max: 400_000 }),
+        (lastTsMs, gapMs) => {
+          const nowMs = lastTsMs + gapMs;
+          expect(silenceFellDue(lastTsMs, nowMs, afterMs)).toBe(nowMs >= silenceDueMs(lastTsMs, afterMs));
+        },
+      ),
+    );
   });
 });

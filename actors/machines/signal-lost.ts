@@ -116,7 +116,7 @@ export class SignalLostMachine implements Slotted {
   /** An accepted update: closes an open event, and remembers where the aircraft was last seen. */
   update(o: Observation, out: AnomalyEvent[]): void {
     if (this.open) this.close(o.tsMs, o.lat, o.lon, out);
-    else if (this.lastTsMs >= 0 && o.tsMs >= silenceDueMs(this.lastTsMs, this.opts.signalLostAfterS * 1000))
+    else if (this.lastTsMs >= 0 && silenceFellDue(this.lastTsMs, o.tsMs, this.opts.signalLostAfterS * 1000))
       this.keepGap(o); // silent long enough: the router may reveal it only now (lateTick)
     this.lastTsMs = o.tsMs;
     this.lastPhase = o.phase;
@@ -331,6 +331,15 @@ export function silenceDueMs(lastTsMs: number, afterMs: number): number {
   const dueMs = lastTsMs + afterMs;
   const halfSeenMs = Math.floor(dueMs / BUCKET_MS) * BUCKET_MS + BUCKET_MS / 2;
   return Math.max(dueMs, halfSeenMs);
+}
+
+/**
+ * Whether a report at `nowMs` comes after a silence since `lastTsMs` had fallen due
+ * (silenceDueMs). Asked for every report: the plain subtraction first (the due time is never
+ * earlier than `lastTsMs + afterMs`, and most reports come well within it), the due time only then.
+ */
+export function silenceFellDue(lastTsMs: number, nowMs: number, afterMs: number): boolean {
+  return nowMs - lastTsMs >= afterMs && nowMs >= silenceDueMs(lastTsMs, afterMs);
 }
 
 /** The dead-reckoned altitude follows the last vertical rate at most this far. */
