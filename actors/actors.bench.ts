@@ -36,6 +36,7 @@ import {
   PendingTracks,
 } from '../runtime/contract/index.ts';
 import { createMetrics } from '../runtime/metrics/metrics.ts';
+import { median } from '../runtime/testing/stats.ts';
 import { FixRow } from '../sinks/fix-row.ts';
 import { AircraftCore } from './aircraft.ts';
 import { AirportIndex } from './airports.ts';
@@ -600,11 +601,6 @@ const rounds = (r: RoundFigures) =>
   `per update: JS thread ${r.firstRoundUs.toFixed(2)} us in the first round (new aircraft), ${r.steadyUs.toFixed(2)} us steady (median); ` +
   `V8 helper threads ${r.helperFirstRoundUs.toFixed(2)} us in the first round, ${r.helperSteadyUs.toFixed(2)} us steady`;
 const us = (rate: number) => (1e6 / rate).toFixed(2);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // The calibration workload first, on stock nact (nothing has installed the fast path yet), then
 // again on nact with the fast path (actors/nact-fast-path.ts), which the router installs.
@@ -619,11 +615,18 @@ plainRun(WARM_UP);
 // The plain loop and the live-like run, REPEAT times in turn (each pair seconds apart, on the VM
 // in the same state); the repetition with the best live-like rate is the one shown.
 const pairs: Array<{ plain: ReturnType<typeof plainRun>; live: Awaited<ReturnType<typeof nactRun>> }> = [];
+function printPlain(plain: ReturnType<typeof plainRun>): void {
+  const pr = rates(plain);
+  console.error(
+    `plain Map loop: ${fmt(pr.wall)} updates/s wall, ${fmt(pr.cpu)} per CPU second (${us(pr.cpu)} us), ` +
+      `${fmt(pr.js)} per CPU second of the JS thread; ${plain.events} events; ${rounds(plain)}`,
+  );
+}
 for (let r = 0; r < REPEAT; r++) {
   const plain = plainRun();
   if (BENCH_ONLY === 'plain') {
-    pairs.push({ plain, live: plain as never });
-    break;
+    printPlain(plain);
+    process.exit(0);
   }
   const live = await nactRun(1);
   pairs.push({ plain, live });
@@ -637,17 +640,16 @@ for (let r = 0; r < REPEAT; r++) {
 const shown = pairs.reduce((a, b) => (rates(b.live).cpu > rates(a.live).cpu ? b : a));
 const plain = shown.plain;
 const pr = rates(plain);
-console.error(
-  `plain Map loop: ${fmt(pr.wall)} updates/s wall, ${fmt(pr.cpu)} per CPU second (${us(pr.cpu)} us), ` +
-    `${fmt(pr.js)} per CPU second of the JS thread; ${plain.events} events; ${rounds(plain)}`,
-);
-if (BENCH_ONLY === 'plain') process.exit(0);
+printPlain(plain);
 const live = shown.live;
 const lr = rates(live);
 console.error(
   `nact, live-like (one update per actor wake): ${fmt(lr.wall)} updates/s wall, ${fmt(lr.cpu)} per CPU second (${us(lr.cpu)} us), ` +
     `${fmt(lr.js)} per CPU second of the JS thread; ${rounds(live)}`,
 );
+// Heap per actor and per plain core: the largest of the repetitions.
+const heapPerActor = Math.max(...pairs.map((p) => p.live.bytesPerActor));
+const heapPerPlainCore = Math.max(...pairs.map((p) => p.plain.bytesPerAircraft));
 const liveRuns = pairs.map((p) => Math.round(rates(p.live).cpu));
 const plainRuns = pairs.map((p) => Math.round(rates(p.plain).cpu));
 const pairRatios = pairs.map((p) => rates(p.live).cpu / rates(p.plain).cpu);
@@ -675,8 +677,8 @@ const backlogOverheadUs = (1 / br.cpu - 1 / pr.cpu) * 1e6;
 console.error(
   `nact overhead: ${overheadUs.toFixed(2)} us/update live-like, ${backlogOverheadUs.toFixed(2)} backlog (CPU); ` +
     `live-like reaches ${((100 * lr.cpu) / pr.cpu).toFixed(0)}% of the plain loop, backlog ${((100 * br.cpu) / pr.cpu).toFixed(0)}%; ` +
-    `heap per live actor: ${Math.round(Math.max(...pairs.map((p) => p.live.bytesPerActor)))} B, the largest of the repetitions ` +
-    `(plain core: ${Math.round(plain.bytesPerAircraft)} B); ${nactFastPath.reason}`,
+    `heap per live actor: ${Math.round(heapPerActor)} B, the largest of the repetitions ` +
+    `(plain core: ${Math.round(heapPerPlainCore)} B); ${nactFastPath.reason}`,
 );
 console.log(
   JSON.stringify({
@@ -725,11 +727,8 @@ console.log(
     reference_nact_stock_updates_per_cpu_s: Math.round(ref.nactCpu),
     reference_nact_fast_path_updates_per_cpu_s: Math.round(fast.nactCpu),
     machine_slowdown_vs_calibration: Number(slow.toFixed(2)),
-    // The largest of the repetitions.
-    heap_bytes_per_actor: gc ? Math.round(Math.max(...pairs.map((p) => p.live.bytesPerActor))) : null,
-    heap_bytes_per_plain_core: gc
-      ? Math.round(Math.max(...pairs.map((p) => p.plain.bytesPerAircraft)))
-      : null,
+    heap_bytes_per_actor: gc ? Math.round(heapPerActor) : null,
+    heap_bytes_per_plain_core: gc ? Math.round(heapPerPlainCore) : null,
     events_plain: plain.events,
     events_nact: live.events,
     events_nact_backlog10: backlog.events,

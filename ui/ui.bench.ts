@@ -12,6 +12,7 @@
  * skips the stress cases, BENCH_UI_DIST serves another build). Last line: JSON figures.
  */
 import type { Page } from 'playwright-core';
+import { median } from '../runtime/testing/stats.ts';
 import { DIST_DIR, ensureUiBuilt } from './build.ts';
 import { startFeedServer } from './dev/feed-server.ts';
 import { launchBrowser, openPage, waitFor } from './e2e/browser.ts';
@@ -55,12 +56,6 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
-/** The middle value (the mean of the two middle ones for an even count). */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 type Hook = {
   frameIntervals(n: number): number[];
